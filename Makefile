@@ -1,0 +1,32 @@
+# make build: set up .venv and build the bundled example into build/
+# make test:  set up .venv and run every test
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: build test check schema bench clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+build: $(STAMP)
+	$(BIN)/pack build content --out build
+
+check: $(STAMP)
+	$(BIN)/pack check content
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+schema: $(STAMP)
+	$(BIN)/pack schema --out docs/schemas
+
+bench: $(STAMP)
+	$(BIN)/python bench/pack_pdf.py
+
+clean:
+	rm -rf build $(VENV)

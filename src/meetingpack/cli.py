@@ -1,0 +1,105 @@
+"""The `pack` command: parse arguments, run one command, print what happened.
+
+Problems in the content are printed as `path:line:col: error: message`, all
+of them, and the exit status is 1.  Anything else that goes wrong inside
+meetingpack is a bug: it is reported in one line with a request to report it
+(`--debug` shows the traceback).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+from .errors import ContentError, MeetingPackError, Report
+
+DEFAULT_SOURCE = Path("content")
+DEFAULT_OUT = Path("build")
+
+
+def _print_report(report: Report) -> None:
+    for diagnostic in sorted(report.diagnostics, key=lambda d: (d.path, d.line, d.column)):
+        print(diagnostic, file=sys.stderr)
+
+
+def _summary(report: Report) -> str:
+    e, w = len(report.errors), len(report.warnings)
+    return f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    from .commands.check import check_project
+
+    _, report = check_project(args.source)
+    _print_report(report)
+    print(f"pack check: {_summary(report)}", file=sys.stderr)
+    return 1 if report.errors else 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from .commands.build import build_project
+
+    started = time.monotonic()
+    say = (lambda text: print(f"  {text}", file=sys.stderr)) if not args.quiet else (lambda text: None)
+    try:
+        result = build_project(args.source, args.out, progress=say)
+    except ContentError as exc:
+        _print_report(exc.report)
+        print(f"pack build: {_summary(exc.report)}; nothing was written, {args.out} is unchanged",
+              file=sys.stderr)
+        return 1
+    _print_report(result.report)
+    print(f"pack build: {result.meetings} meetings, {result.files} files in {args.out} "
+          f"({time.monotonic() - started:.1f} s; {_summary(result.report)})", file=sys.stderr)
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace) -> int:
+    from .commands.schema import write_schemas
+
+    for path in write_schemas(args.out):
+        print(path)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="pack", description="Publish council meeting papers as PDF packs and a website.")
+    p.add_argument("--debug", action="store_true", help="show a traceback when meetingpack itself fails")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    b = sub.add_parser("build", help="build the website and the PDF packs")
+    b.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE, help="content folder (default: content)")
+    b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build)")
+    b.add_argument("--quiet", "-q", action="store_true", help="print only problems and the summary")
+    b.set_defaults(run=cmd_build)
+    c = sub.add_parser("check", help="check the content without writing anything")
+    c.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE, help="content folder (default: content)")
+    c.set_defaults(run=cmd_check)
+    s = sub.add_parser("schema", help="write JSON Schemas of the YAML files for editors")
+    s.add_argument("--out", type=Path, default=Path("docs/schemas"), help="folder (default: docs/schemas)")
+    s.set_defaults(run=cmd_schema)
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return int(args.run(args))
+    except MeetingPackError as exc:
+        print(f"pack: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("pack: interrupted; the previous output is unchanged", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(f"pack: internal error: {type(exc).__name__}: {exc}\n"
+              "This is a bug in meetingpack, not in your content. Please report it, with the output of "
+              "the same command run with --debug.", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,358 @@
+"""The content model: what a governance officer writes, as typed, frozen records.
+
+Each class below is one YAML file or one Markdown front matter block.  The
+field descriptions are the reference documentation: they are copied into the
+JSON Schemas (`pack schema`) that editors use for validation and completion,
+and docs/authoring.md describes the same fields for people.
+
+`load.py` turns files into these records; nothing here reads files.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import Enum
+from typing import Annotated, Literal, Union
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Record(BaseModel):
+    """Base of every content record: immutable, and unknown fields are errors."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+
+Text = Annotated[str, Field(min_length=1)]
+
+
+# --------------------------------------------------------------------- site
+
+
+class Contact(Record):
+    """How to reach a person or an office."""
+
+    name: Text | None = Field(None, description="Person's full name, e.g. 'Priya Shah'.")
+    title: Text | None = Field(None, description="Job title, e.g. 'Senior Governance Officer'.")
+    phone: Text | None = Field(None, description="Telephone number as it should be printed.")
+    email: Text | None = Field(None, description="Email address.")
+    address: Text | None = Field(None, description="Postal address, one line or several.")
+
+
+class Colours(Record):
+    """The authority's colours for the website (CSS colours, e.g. '#1d4f91')."""
+
+    primary: str = Field("#1d4f91", pattern=r"^#[0-9a-fA-F]{6}$", description="Header and link colour.")
+    accent: str = Field("#ffdd00", pattern=r"^#[0-9a-fA-F]{6}$", description="Focus highlight colour.")
+
+
+class Site(Record):
+    """`content/site.yaml`: the authority and its website."""
+
+    authority: Text = Field(description="Full name of the council, as printed on every pack.")
+    site_title: Text = Field(description="Title of the website, e.g. 'Council meetings and papers'.")
+    base_url: Text = Field(description="Public address the site is served from, ending in '/'.")
+    contact: Contact = Field(description="General contact for the democratic services team.")
+    time_zone: Text = Field("Europe/London", description="IANA time zone of meeting times.")
+    licence: Text = Field(
+        "Contains public sector information licensed under the Open Government Licence v3.0.",
+        description="Licence notice printed in the footer of every page.",
+    )
+    colours: Colours = Field(default_factory=Colours, description="Website colours.")
+    transport_note: Text | None = Field(
+        None, description="Note on getting to meetings, printed on every agenda front sheet."
+    )
+
+    @field_validator("base_url")
+    @classmethod
+    def _ends_with_slash(cls, value: str) -> str:
+        if not value.startswith(("https://", "http://")):
+            raise ValueError("must start with https:// (or http://)")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("time_zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"unknown time zone {value!r}; write e.g. 'Europe/London'") from None
+        return value
+
+
+# ---------------------------------------------------------------- committee
+
+
+class Invitee(Record):
+    """A person invited to attend who is not a member, with the body they represent."""
+
+    name: Text = Field(description="Full name, e.g. 'Mr Tom Reid'.")
+    organisation: Text | None = Field(None, description="Who they represent, e.g. 'UNISON'.")
+
+
+class CoOptee(Record):
+    """A co-opted member, who may vote on some matters only."""
+
+    name: Text = Field(description="Full name.")
+    role: Text | None = Field(None, description="E.g. 'Parent governor representative'.")
+
+
+class Membership(Record):
+    """Who sits on the committee, by role, in the order printed on the front sheet."""
+
+    chair: Text = Field(description="The chair, e.g. 'Councillor Ruth Okafor'.")
+    vice_chair: Text | None = Field(None, description="The vice-chair.")
+    councillors: list[Text] = Field(
+        default_factory=list, description="The other councillors, surnames as printed."
+    )
+    invitees: list[Invitee] = Field(default_factory=list, description="Standing invitees.")
+    co_optees: list[CoOptee] = Field(default_factory=list, description="Co-opted members.")
+    co_optee_note: Text | None = Field(
+        None, description="Footnote on the co-optees' voting rights, printed under the membership."
+    )
+    co_optee_heading: Text = Field("Co-optees", description="Heading over the co-optees.")
+
+
+class StandardItem(Record):
+    """A procedural item that a meeting's agenda can include by its key."""
+
+    key: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Short name used in agendas, e.g. 'apologies'.")
+    title: Text = Field(description="The item as printed on the agenda.")
+    note: Text | None = Field(None, description="Explanatory note printed under the item.")
+
+
+class Committee(Record):
+    """`content/<committee>/committee.yaml`: a committee or panel."""
+
+    name: Text = Field(description="Full name, e.g. 'Children and Young People Overview and Scrutiny Panel'.")
+    short_name: Text = Field(description="Short name for navigation, e.g. 'Children and Young People'.")
+    remit: Text = Field(description="What the committee does (Markdown allowed).")
+    membership: Membership = Field(description="Members by role.")
+    governance_officer: Contact = Field(description="The officer to contact about this committee's meetings.")
+    standard_items: list[StandardItem] = Field(
+        default_factory=list,
+        description="Procedural items (apologies, declarations of interest...) that agendas include by key.",
+    )
+    first_minute_numbers: dict[int, int] = Field(
+        default_factory=dict,
+        description="First minute number of a municipal year, by the year it starts in: {2015: 1}.",
+    )
+
+    @model_validator(mode="after")
+    def _unique_keys(self) -> Committee:
+        seen: set[str] = set()
+        for item in self.standard_items:
+            if item.key in seen:
+                raise ValueError(f"standard item key {item.key!r} is used twice")
+            seen.add(item.key)
+        return self
+
+
+# ------------------------------------------------------------- work plan
+
+
+class MeetingType(str, Enum):
+    formal = "formal"
+    informal = "informal"
+
+
+class WorkPlanMeeting(Record):
+    """One planned meeting or session of the year and what it will look at."""
+
+    date: dt.date = Field(description="Date, YYYY-MM-DD.")
+    time: dt.time = Field(description="Start time, 24-hour HH:MM.")
+    type: MeetingType = Field(MeetingType.formal, description="'formal' (a meeting in public) or 'informal'.")
+    topics: list[Text] = Field(default_factory=list, description="Topics planned for it.")
+
+
+class WorkPlan(Record):
+    """`content/<committee>/workplan.yaml`: the committee's work plan for a year."""
+
+    title: Text = Field(description="Heading of the work plan table.")
+    municipal_year: str = Field(pattern=r"^\d{4}/\d{2}$", description="E.g. '2015/16'.")
+    meetings: list[WorkPlanMeeting] = Field(description="The year's meetings in date order.")
+    other_work: list[Text] = Field(default_factory=list, description="Reviews and work not tied to a meeting.")
+    ideas: list[Text] = Field(default_factory=list, description="Ideas for next year's work plan.")
+
+    @model_validator(mode="after")
+    def _in_date_order(self) -> WorkPlan:
+        keys = [(m.date, m.time) for m in self.meetings]
+        if keys != sorted(keys):
+            raise ValueError("meetings must be listed in date order")
+        return self
+
+
+# ----------------------------------------------------------------- meeting
+
+
+class MeetingStatus(str, Enum):
+    scheduled = "scheduled"
+    held = "held"
+    cancelled = "cancelled"
+    postponed = "postponed"
+
+
+class PdfAppendix(Record):
+    """An existing PDF file attached to an item, listed in `meeting.yaml`."""
+
+    pdf: Text = Field(description="Path of the PDF file, relative to the meeting folder.")
+    title: Text = Field(description="Title of the appendix, e.g. 'Letter from the inspectorate'.")
+    label: Text | None = Field(None, description="E.g. 'Appendix 2'.")
+    description: Text = Field(
+        description="What the PDF contains, in a sentence or two: read out to screen reader users."
+    )
+
+
+DocumentRef = Union[Text, PdfAppendix]
+
+
+class AgendaItem(Record):
+    """One numbered item of the agenda."""
+
+    standard: str | None = Field(None, description="Key of a committee standard item to include here.")
+    title: Text | None = Field(None, description="The item as printed on the agenda.")
+    note: Text | None = Field(None, description="Explanatory note printed under the item.")
+    documents: list[DocumentRef] = Field(
+        default_factory=list,
+        description="Papers for the item, in pack order: Markdown files, or {pdf: ...} for existing PDFs.",
+    )
+    supplementary: bool = Field(False, description="True if the papers are published after the main pack.")
+    exempt_paragraph: int | None = Field(
+        None, ge=1, le=7,
+        description="Part B only: paragraph (1-7) of Part 1 of Schedule 12A to the Local Government Act 1972.",
+    )
+
+    @model_validator(mode="after")
+    def _standard_or_title(self) -> AgendaItem:
+        if self.standard is None and self.title is None:
+            raise ValueError("an agenda item needs a 'title' (or 'standard' for a committee standard item)")
+        if self.standard is not None and (self.title or self.documents):
+            raise ValueError("a 'standard' item takes its title from committee.yaml; remove 'title' and 'documents'")
+        return self
+
+
+class Agenda(Record):
+    """The agenda in two parts: public business, then exempt business."""
+
+    part_a: list[AgendaItem] = Field(
+        default_factory=list, description="Items where the public and press may not be excluded."
+    )
+    part_b: list[AgendaItem] = Field(
+        default_factory=list, description="Items where the public and press are likely to be excluded."
+    )
+
+
+class Meeting(Record):
+    """`content/<committee>/<YYYY-MM-DD>/meeting.yaml`: one meeting and its agenda."""
+
+    date: dt.date = Field(description="Date of the meeting, YYYY-MM-DD; must match the folder name.")
+    start_time: dt.time = Field(description="Start time, 24-hour HH:MM, e.g. '10:00'.")
+    end_time: dt.time | None = Field(None, description="End time, if known.")
+    venue: Text = Field(description="Room, building and address.")
+    public_welcome: Text | None = Field(
+        "Members of the public are welcome to attend",
+        description="Note to the public printed under the time; set to null to omit.",
+    )
+    status: MeetingStatus = Field(MeetingStatus.scheduled, description="scheduled, held, cancelled or postponed.")
+    issued_on: dt.date = Field(description="Date the agenda was published.")
+    issued_by: Contact = Field(description="Who issues the agenda, usually the chief executive (name and title).")
+    agenda: Agenda = Field(description="The agenda items.")
+
+    @model_validator(mode="after")
+    def _times(self) -> Meeting:
+        if self.end_time is not None and self.end_time <= self.start_time:
+            raise ValueError("end_time must be after start_time")
+        if self.issued_on > self.date:
+            raise ValueError("issued_on must not be after the meeting date")
+        return self
+
+
+# --------------------------------------------------------------- documents
+
+
+class Director(Record):
+    """The director who signs a report off."""
+
+    name: Text
+    title: Text
+
+
+class ReportMeta(Record):
+    """Front matter of a cover report (`kind: report`)."""
+
+    kind: Literal["report"]
+    title: Text = Field(description="Title of the report.")
+    date: dt.date = Field(description="Date of the meeting the report is for.")
+    addressee: Text = Field(description="E.g. 'To the Chair and Members of the ... Panel'.")
+    cabinet_members: list[Text] = Field(
+        default_factory=list, description="Relevant cabinet member(s) with their portfolio."
+    )
+    wards: list[Text] = Field(default_factory=lambda: ["All"], description="Wards affected, or ['All'].")
+    key_decision: bool | Text = Field(
+        False, description="false, or the forward plan reference of the key decision."
+    )
+    exempt_paragraph: int | None = Field(
+        None, ge=1, le=7, description="If exempt: paragraph of Schedule 12A Part 1 that applies."
+    )
+    contact_officer: Contact = Field(description="Contact officer and report author.")
+    director: Director = Field(description="Director who signs the report off.")
+    background_papers: list[Text] = Field(default_factory=list, description="Background papers, or empty for 'None'.")
+
+
+class AppendixMeta(Record):
+    """Front matter of a Markdown appendix (`kind: appendix`)."""
+
+    kind: Literal["appendix"]
+    title: Text = Field(description="Title of the appendix.")
+    label: Text | None = Field(None, description="E.g. 'Appendix 1'.")
+    source: Literal["markdown", "workplan"] = Field(
+        "markdown", description="'workplan' to render the committee's workplan.yaml after the text."
+    )
+    landscape: bool = Field(False, description="Print on landscape pages (wide tables).")
+
+
+class Attendance(Record):
+    """Who was at a meeting."""
+
+    present: list[Text] = Field(description="Members present, with role, e.g. 'Councillor Ruth Okafor (Chair)'.")
+    also_in_attendance: list[Text] = Field(default_factory=list, description="Officers and guests, with role.")
+    apologies: list[Text] = Field(default_factory=list, description="Members who sent apologies.")
+
+
+class MinutesMeta(Record):
+    """Front matter of minutes (`kind: minutes`); each `##` heading is one minute item."""
+
+    kind: Literal["minutes"]
+    title: Text | None = Field(None, description="Defaults to 'Minutes of the meeting held on <date>'.")
+    attendance: Attendance = Field(description="Who was present, in attendance, and sent apologies.")
+
+
+class LetterMeta(Record):
+    """Front matter of a letter (`kind: letter`)."""
+
+    kind: Literal["letter"]
+    title: Text = Field(description="Subject line of the letter.")
+    label: Text | None = Field(None, description="E.g. 'Appendix 3', if the letter is an appendix.")
+    date: dt.date = Field(description="Date of the letter.")
+    sender: Contact = Field(description="Who wrote it: name, title, address.")
+    recipient: Contact = Field(description="To whom: name, title, address.")
+    salutation: Text = Field("Dear Sir or Madam", description="E.g. 'Dear Councillor Okafor'.")
+    closing: Text = Field("Yours sincerely", description="E.g. 'Yours sincerely'.")
+
+
+class PlainMeta(Record):
+    """Front matter of a plain document (`kind: document`)."""
+
+    kind: Literal["document"]
+    title: Text = Field(description="Title of the document.")
+    label: Text | None = Field(None, description="E.g. 'Appendix 4', if the document is an appendix.")
+
+
+DocumentMeta = Annotated[
+    Union[ReportMeta, AppendixMeta, MinutesMeta, LetterMeta, PlainMeta],
+    Field(discriminator="kind"),
+]
+
+DOCUMENT_KINDS = ("report", "appendix", "minutes", "letter", "document")

@@ -1,0 +1,44 @@
+"""What an existing PDF appendix is: its pages and their sizes, or why it cannot be used."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+
+import pikepdf
+
+
+class PdfProblem(Exception):
+    """An existing PDF that cannot go into a pack: encrypted, damaged or empty."""
+
+
+@lru_cache(maxsize=256)
+def _sizes(path: Path, mtime_ns: int) -> tuple[tuple[float, float], ...]:
+    try:
+        with pikepdf.open(path) as pdf:
+            if pdf.is_encrypted:
+                raise PdfProblem("the PDF is encrypted or password-protected; ask for an unprotected copy")
+            sizes = []
+            for page in pdf.pages:
+                box = page.trimbox if "/TrimBox" in page.obj else page.mediabox
+                x0, y0, x1, y1 = (float(v) for v in box)
+                width, height = abs(x1 - x0), abs(y1 - y0)
+                if int(page.obj.get("/Rotate", 0)) % 180:
+                    width, height = height, width
+                sizes.append((width, height))
+    except pikepdf.PasswordError:
+        raise PdfProblem("the PDF is encrypted or password-protected; ask for an unprotected copy") from None
+    except pikepdf.PdfError as exc:
+        raise PdfProblem(f"the PDF is damaged and cannot be read ({str(exc).splitlines()[0]})") from None
+    if not sizes:
+        raise PdfProblem("the PDF has no pages")
+    return tuple(sizes)
+
+
+def pdf_page_sizes(path: Path) -> list[tuple[float, float]]:
+    """Width and height in points of each page; PdfProblem if the file cannot be used."""
+    try:
+        mtime = path.stat().st_mtime_ns
+    except OSError as exc:
+        raise PdfProblem(f"cannot read the PDF: {exc.strerror}") from None
+    return list(_sizes(path, mtime))

@@ -1,0 +1,53 @@
+"""One paper to an HTML fragment: the same markup in the PDF pack and on the website.
+
+`render_document` renders a document's Markdown body and wraps it in the
+template for its kind (`documents/report.html`, `documents/minutes.html`...),
+which adds what comes from the front matter: a report's metadata table and
+sign-off, the attendance of minutes, a letter's addresses.  The caller says
+how ids are prefixed and where images are found, because the pack puts every
+document in one file and the website gives each its own page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import jinja2
+from markupsafe import Markup
+
+from .. import model
+from ..load import DocumentSource
+from ..resolve import Document, ResolvedMeeting
+from .markdown import Heading, Image, Options, render_markdown
+from .templates import render_template
+
+
+@dataclass
+class RenderedDocument:
+    html: Markup
+    headings: list[Heading]
+    images: list[Image]
+
+
+def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Document, *, id_prefix: str,
+                    image_src: Callable[[str], str], heading_level: int = 1) -> RenderedDocument:
+    """The document's full HTML (header, body, sign-off) as an escaped-safe fragment."""
+    source = doc.source
+    if not isinstance(source, DocumentSource):
+        raise TypeError("existing PDF appendices have no HTML body")
+    meta = source.meta
+    rendered = render_markdown(source.body, Options(
+        id_prefix=id_prefix,
+        number_paragraphs=isinstance(meta, model.ReportMeta),
+        minute_start=doc.minute_start if isinstance(meta, model.MinutesMeta) else None,
+        line_offset=source.body_line,
+        image_src=image_src,
+    ))
+    workplan = meeting.committee.workplan if isinstance(meta, model.AppendixMeta) and meta.source == "workplan" else None
+    html = render_template(
+        env, f"documents/{meta.kind}.html",
+        doc=doc, meta=meta, body=Markup(rendered.html), meeting=meeting, committee=meeting.committee.committee,
+        workplan=workplan, id_prefix=id_prefix, h=heading_level,
+    )
+    return RenderedDocument(Markup(html), rendered.headings, rendered.images)

@@ -1,0 +1,251 @@
+"""Markdown to HTML for council papers: one document body in, an HTML fragment out.
+
+CommonMark with tables, strikethrough and footnotes; raw HTML is off (it is
+shown as text) and markdown-it drops unsafe link targets such as
+`javascript:`.  On top of that, the conventions of council reports:
+
+- a paragraph `Table: ...` just before a table becomes its caption;
+- `:red:`, `:amber:` and `:green:` become RAG status labels that carry a word
+  and a symbol as well as a colour;
+- ordered lists nested in lists are lettered (a) and then numbered (i);
+- in cover reports, top-level paragraphs are numbered 1, 2, 3... across
+  sections, as councils number report paragraphs;
+- in minutes, every `##` heading is a minute item numbered from
+  `minute_start`, and a list after a paragraph beginning "RESOLVED" is the
+  resolution, numbered i, ii, iii.
+
+Every id is prefixed with `id_prefix`, so that many documents can share one
+HTML file (the PDF pack) without clashing ids.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from html import escape
+
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
+from mdit_py_plugins.footnote import footnote_plugin
+
+RAG = {"red": ("Red", "\u00d7"), "amber": ("Amber", "\u25b2"), "green": ("Green", "\u2713")}
+RAG_PATTERN = re.compile(r":(red|amber|green):")
+RESOLVED = re.compile(r"^\s*(?:the\s+\w+\s+)?resolved\b", re.I)
+UNNUMBERED_SECTIONS = {"exempt information", "background papers"}
+
+
+@dataclass
+class Heading:
+    """A heading of a rendered document, for contents lists and the PDF outline."""
+
+    level: int
+    text: str
+    id: str
+    line: int
+
+
+@dataclass
+class Image:
+    """An image a document uses, with the source line for error messages."""
+
+    src: str
+    alt: str
+    line: int
+
+
+@dataclass
+class Link:
+    href: str
+    line: int
+
+
+@dataclass
+class Rendered:
+    """The HTML of one document body and what was found while rendering it."""
+
+    html: str
+    headings: list[Heading] = field(default_factory=list)
+    images: list[Image] = field(default_factory=list)
+    links: list[Link] = field(default_factory=list)
+    minutes: list[tuple[int, str]] = field(default_factory=list)
+    """(number, title) of each minute item, for minutes."""
+    paragraphs: int = 0
+    """How many paragraphs were numbered, for reports."""
+
+
+@dataclass
+class Options:
+    """How to render one document."""
+
+    id_prefix: str = ""
+    number_paragraphs: bool = False
+    minute_start: int | None = None
+    """First minute number, for minutes; None for other documents."""
+    line_offset: int = 0
+    image_src: Callable[[str], str] = lambda src: src
+    link_href: Callable[[str], str] = lambda href: href
+
+
+def _parser() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
+    md.enable(["table", "strikethrough", "replacements", "smartquotes"])
+    md.use(footnote_plugin)
+    return md
+
+
+_MD = _parser()
+
+
+def slugify(text: str) -> str:
+    slug = re.sub(r"[^\w\s-]", "", text.lower()).strip()
+    return re.sub(r"[\s_-]+", "-", slug) or "section"
+
+
+def _inline_text(token: Token) -> str:
+    return "".join(c.content for c in (token.children or []) if c.type in ("text", "code_inline"))
+
+
+def _captions(tokens: list[Token]) -> list[Token]:
+    out: list[Token] = []
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if (t.type == "paragraph_open" and i + 3 < len(tokens) and tokens[i + 2].type == "paragraph_close"
+                and tokens[i + 3].type == "table_open"
+                and tokens[i + 1].content.startswith("Table:")):
+            inline = tokens[i + 1]
+            first = (inline.children or [None])[0]
+            if first is not None and first.type == "text":
+                first.content = first.content.removeprefix("Table:").lstrip()
+            out.append(tokens[i + 3])
+            out.append(Token("caption_open", "caption", 1, block=True))
+            out.append(inline)
+            out.append(Token("caption_close", "caption", -1, block=True))
+            i += 4
+            continue
+        out.append(t)
+        i += 1
+    return out
+
+
+def _rag(tokens: list[Token]) -> None:
+    for t in tokens:
+        if t.type != "inline" or not t.children:
+            continue
+        children: list[Token] = []
+        for c in t.children:
+            if c.type != "text" or not RAG_PATTERN.search(c.content):
+                children.append(c)
+                continue
+            for k, part in enumerate(RAG_PATTERN.split(c.content)):
+                if k % 2:
+                    word, symbol = RAG[part]
+                    html = Token("html_inline", "", 0)
+                    html.content = (f'<span class="rag rag-{part}"><span class="rag-symbol" aria-hidden="true">'
+                                    f"{symbol}</span> {word}</span>")
+                    children.append(html)
+                elif part:
+                    text = Token("text", "", 0)
+                    text.content = part
+                    children.append(text)
+        t.children = children
+
+
+def _prepend_html(inline: Token, html: str) -> None:
+    tok = Token("html_inline", "", 0)
+    tok.content = html
+    inline.children = [tok] + list(inline.children or [])
+
+
+def render_markdown(text: str, options: Options) -> Rendered:
+    """Render one document body to an HTML fragment."""
+    env: dict[str, object] = {"docId": options.id_prefix.rstrip("-") or None}
+    if env["docId"] is None:
+        del env["docId"]
+    tokens = _captions(_MD.parse(text, env))
+    _rag(tokens)
+    result = Rendered("")
+    used: set[str] = set()
+    list_depth = 0
+    paragraph_number = 0
+    minute = (options.minute_start or 1) - 1
+    section = ""
+    after_resolved = False
+
+    for i, t in enumerate(tokens):
+        line = (t.map[0] + 1 + options.line_offset) if t.map else 0
+        if t.type == "heading_open":
+            inline = tokens[i + 1]
+            title = _inline_text(inline)
+            level = int(t.tag[1])
+            if level == 1:
+                t.tag = tokens[i + 2].tag = "h2"
+                level = 2
+            section = title.lower().strip()
+            if options.minute_start is not None and level == 2:
+                minute += 1
+                result.minutes.append((minute, title))
+                slug = f"minute-{minute}"
+                _prepend_html(inline, f'<span class="minute-number">{minute}.</span> ')
+                t.attrSet("class", "minute-title")
+            else:
+                slug = base = slugify(title)
+                n = 2
+                while slug in used:
+                    slug, n = f"{base}-{n}", n + 1
+            used.add(slug)
+            t.attrSet("id", options.id_prefix + slug)
+            result.headings.append(Heading(level, (f"{minute}. " if t.attrGet("class") else "") + title,
+                                           options.id_prefix + slug, line))
+        elif t.type in ("bullet_list_open", "ordered_list_open"):
+            list_depth += 1
+            if t.type == "ordered_list_open":
+                if after_resolved:
+                    t.attrSet("class", "resolution")
+                elif list_depth == 2:
+                    t.attrSet("class", "alpha")
+                elif list_depth >= 3:
+                    t.attrSet("class", "roman")
+            after_resolved = False
+        elif t.type in ("bullet_list_close", "ordered_list_close"):
+            list_depth -= 1
+        elif t.type == "paragraph_open" and t.level == 0:
+            inline = tokens[i + 1]
+            after_resolved = bool(RESOLVED.match(inline.content))
+            if after_resolved:
+                t.attrSet("class", "resolved")
+            if options.number_paragraphs and section not in UNNUMBERED_SECTIONS:
+                paragraph_number += 1
+                t.attrSet("id", f"{options.id_prefix}para-{paragraph_number}")
+                t.attrSet("class", "numbered")
+                _prepend_html(inline, f'<span class="para-number">{paragraph_number}.</span> ')
+        elif t.type == "table_open":
+            after_resolved = False
+            t.attrSet("class", "data")
+        elif t.type == "th_open":
+            t.attrSet("scope", "col")
+        if t.type == "inline":
+            for c in t.children or []:
+                if c.type == "image":
+                    src = str(c.attrGet("src") or "")
+                    alt = "".join(x.content for x in (c.children or []))
+                    result.images.append(Image(src, alt, line))
+                    c.attrSet("src", options.image_src(src))
+                elif c.type == "link_open":
+                    href = str(c.attrGet("href") or "")
+                    result.links.append(Link(href, line))
+                    c.attrSet("href", options.link_href(href))
+    result.paragraphs = paragraph_number
+    result.html = _MD.renderer.render(tokens, _MD.options, env)
+    return result
+
+
+def render_inline(text: str) -> str:
+    """Render a one-line Markdown snippet (a remit, a note) without a paragraph."""
+    return _MD.renderInline(text)
+
+
+def plain_text(html: str) -> str:
+    """Strip tags from an HTML fragment (for search snippets and titles)."""
+    return escape(re.sub(r"<[^>]+>", "", html), quote=False)

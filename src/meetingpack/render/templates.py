@@ -1,0 +1,67 @@
+"""The Jinja environment shared by the website and the PDF pack.
+
+Templates are looked up first in the content folder's own `templates/` (so a
+council can override any of them) and then in the built-in `templates/`.
+Autoescaping is on and undefined names are errors, so that bad data is never
+quietly rendered as nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from ..errors import BuildError
+from ..resolve import clock, long_date
+from .markdown import render_inline
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+
+
+def builtin_templates() -> Path:
+    """The built-in templates: inside the installed package, or at the top of a source checkout."""
+    for candidate in (_PACKAGE / "templates", _PACKAGE.parent.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise BuildError("the built-in templates are missing; reinstall meetingpack")
+
+
+def _markdown_inline(text: str | None) -> Markup:
+    return Markup(render_inline(text or ""))
+
+
+def _filesize(size: int) -> str:
+    if size < 1024 * 1024:
+        return f"{max(1, round(size / 1024))} KB"
+    return f"{size / (1024 * 1024):.1f} MB"
+
+
+def make_environment(content_root: Path) -> jinja2.Environment:
+    """A Jinja environment searching the content's templates, then the built-in ones."""
+    search = [content_root / "templates", builtin_templates()]
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader([str(p) for p in search if p.is_dir()]),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(long_date=long_date, clock=clock, inline=_markdown_inline, filesize=_filesize)
+    env.globals["search_path"] = [str(p) for p in search]
+    return env
+
+
+def render_template(env: jinja2.Environment, name: str, **context: Any) -> str:
+    """Render a template by name; a missing template is a BuildError listing the folders searched."""
+    try:
+        return env.get_template(name).render(**context)
+    except jinja2.TemplateNotFound as exc:
+        raise BuildError(f"template '{exc.name}' not found; searched: {', '.join(env.globals['search_path'])}") from None
+    except jinja2.UndefinedError as exc:
+        raise BuildError(f"template '{name}': {exc.message}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        raise BuildError(f"{exc.filename or name}:{exc.lineno}: template syntax error: {exc.message}") from None

@@ -1,0 +1,187 @@
+"""Resolve: the loaded project in, meetings ready to render out.
+
+This is where the numbering that councils rely on is worked out: agenda items
+numbered 1, 2, 3... through Part A and Part B; minute numbers that run on
+through the municipal year (May to April) per committee; which documents are
+exempt; and a stable, readable address for every item and document.  Nothing
+here reads or writes files apart from counting the pages of existing PDFs.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from . import model
+from .load import CommitteeSource, DocumentSource, MeetingSource, PdfSource, Project
+from .pdfinfo import pdf_page_sizes
+from .render.markdown import Options, render_markdown
+
+
+def municipal_year(date: dt.date) -> int:
+    """The year a municipal year starts in: May 2025 to April 2026 is 2025."""
+    return date.year if date.month >= 5 else date.year - 1
+
+
+@dataclass
+class Document:
+    """One paper of an agenda item, as it will be rendered."""
+
+    slug: str
+    """Address of the document within its item, e.g. 'appendix-1-action-plan'."""
+    kind: str
+    """report, appendix, minutes, letter, document, or pdf for an existing PDF."""
+    title: str
+    label: str | None
+    source: DocumentSource | PdfSource
+    exempt: bool
+    minute_start: int | None = None
+    """For minutes: the number of the first minute item."""
+    pdf_pages: list[tuple[float, float]] = field(default_factory=list)
+    """For an existing PDF: the size of each page, in points."""
+
+    @property
+    def heading(self) -> str:
+        return f"{self.label}: {self.title}" if self.label else self.title
+
+
+@dataclass
+class Item:
+    """One numbered agenda item."""
+
+    number: int
+    part: str
+    """'A' (public) or 'B' (exempt)."""
+    title: str
+    note: str | None
+    documents: list[Document]
+    supplementary: bool = False
+    exempt_paragraph: int | None = None
+
+    @property
+    def slug(self) -> str:
+        return f"item-{self.number}"
+
+    @property
+    def exempt(self) -> bool:
+        return self.part == "B"
+
+    @property
+    def public_documents(self) -> list[Document]:
+        """The documents the public may see: none of an exempt item's."""
+        return [] if self.exempt else [d for d in self.documents if not d.exempt]
+
+
+@dataclass
+class ResolvedMeeting:
+    """A meeting with its numbered agenda, ready to render."""
+
+    committee: CommitteeSource
+    source: MeetingSource
+    items: list[Item]
+    minutes: Document | None
+    """This meeting's own minutes, once written."""
+    site: model.Site
+
+    @property
+    def meeting(self) -> model.Meeting:
+        return self.source.meeting
+
+    @property
+    def url_path(self) -> str:
+        return f"{self.committee.slug}/{self.source.slug}"
+
+    @property
+    def title(self) -> str:
+        return f"{self.committee.committee.name}, {long_date(self.meeting.date)}"
+
+
+def long_date(date: dt.date) -> str:
+    """'Monday 2 March 2026', as dates are written on UK agendas."""
+    return f"{date:%A} {date.day} {date:%B %Y}"
+
+
+def clock(time: dt.time) -> str:
+    """'10.00 am', as times are written on UK agendas."""
+    hour = time.hour % 12 or 12
+    return f"{hour}.{time.minute:02d} {'am' if time.hour < 12 else 'pm'}"
+
+
+def _slug(path: Path, used: set[str]) -> str:
+    base = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "document"
+    slug, n = base, 2
+    while slug in used:
+        slug, n = f"{base}-{n}", n + 1
+    used.add(slug)
+    return slug
+
+
+def _minute_starts(project: Project, committee: CommitteeSource) -> dict[Path, int]:
+    """First minute number of each meeting's minutes, running on through each municipal year."""
+    starts: dict[Path, int] = {}
+    running: dict[int, int] = {}
+    for meeting in committee.meetings:
+        if meeting.minutes is None or meeting.minutes not in project.documents:
+            continue
+        year = municipal_year(meeting.meeting.date)
+        start = running.get(year, committee.committee.first_minute_numbers.get(year, 1))
+        starts[meeting.minutes] = start
+        doc = project.documents[meeting.minutes]
+        running[year] = start + len(render_markdown(doc.body, Options(minute_start=start)).minutes)
+    return starts
+
+
+def _document(project: Project, meeting: MeetingSource, ref: model.DocumentRef, exempt_item: bool,
+              minute_starts: dict[Path, int], used: set[str]) -> Document | None:
+    if isinstance(ref, str):
+        path = (meeting.path / ref).resolve()
+        source = project.documents.get(path)
+        if source is None:
+            return None
+        meta = source.meta
+        exempt = exempt_item or bool(getattr(meta, "exempt_paragraph", None))
+        title = meta.title or ""
+        if isinstance(meta, model.MinutesMeta):
+            held = next((m.meeting.date for c in project.committees for m in c.meetings if m.minutes == path), None)
+            title = meta.title or (f"Minutes of the meeting held on {long_date(held)}" if held else "Minutes")
+        slug = _slug(path, used) if not isinstance(meta, model.MinutesMeta) else _slug(Path("minutes"), used)
+        return Document(slug, meta.kind, title, getattr(meta, "label", None), source, exempt,
+                        minute_start=minute_starts.get(path))
+    path = (meeting.path / ref.pdf).resolve()
+    return Document(_slug(path, used), "pdf", ref.title, ref.label, PdfSource(path, ref), exempt_item,
+                    pdf_pages=pdf_page_sizes(path))
+
+
+def resolve_meeting(project: Project, committee: CommitteeSource, meeting: MeetingSource,
+                    minute_starts: dict[Path, int]) -> ResolvedMeeting:
+    """Number one meeting's agenda and gather its documents."""
+    standard = {s.key: s for s in committee.committee.standard_items}
+    items: list[Item] = []
+    used: set[str] = set()
+    number = 0
+    for part, entries in (("A", meeting.meeting.agenda.part_a), ("B", meeting.meeting.agenda.part_b)):
+        for entry in entries:
+            number += 1
+            if entry.standard is not None:
+                std = standard[entry.standard]
+                items.append(Item(number, part, std.title, std.note, [], entry.supplementary))
+                continue
+            docs = [d for ref in entry.documents
+                    if (d := _document(project, meeting, ref, part == "B", minute_starts, used)) is not None]
+            items.append(Item(number, part, entry.title or "", entry.note, docs, entry.supplementary,
+                              entry.exempt_paragraph))
+    minutes = None
+    if meeting.minutes is not None and meeting.minutes in project.documents:
+        minutes = _document(project, meeting, "minutes.md", False, minute_starts, set())
+    return ResolvedMeeting(committee, meeting, items, minutes, project.site)
+
+
+def resolve_project(project: Project) -> list[ResolvedMeeting]:
+    """Every meeting of every committee, numbered, in committee then date order."""
+    out: list[ResolvedMeeting] = []
+    for committee in project.committees:
+        starts = _minute_starts(project, committee)
+        out.extend(resolve_meeting(project, committee, m, starts) for m in committee.meetings)
+    return out

@@ -1,0 +1,130 @@
+"""Validate: the loaded project in, diagnostics out, for what no single file can show.
+
+`load.py` has already checked each file against the content model.  This
+stage checks how the files fit together: agenda items that name standard
+items the committee lacks, exempt business in the wrong part, images without
+alternative text or files, existing PDFs that cannot be merged, a work plan
+appendix without a work plan, and the sections a cover report should have.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import model
+from .errors import Report
+from .load import CommitteeSource, DocumentSource, MeetingSource, Project, inside
+from .pdfinfo import PdfProblem, pdf_page_sizes
+from .render.markdown import Options, render_markdown
+
+EXPECTED_REPORT_SECTIONS = ("executive summary", "recommendations")
+
+
+def _check_agenda(project: Project, committee: CommitteeSource, meeting: MeetingSource, report: Report) -> None:
+    keys = {s.key for s in committee.committee.standard_items}
+    agenda = meeting.meeting.agenda
+    seen: dict[Path, str] = {}
+    for part in ("part_a", "part_b"):
+        for i, item in enumerate(getattr(agenda, part)):
+            loc = ("agenda", part, i)
+            if item.standard is not None and item.standard not in keys:
+                line, col = meeting.positions.find(loc + ("standard",))
+                known = ", ".join(sorted(keys)) or "none are defined"
+                report.error(meeting.yaml_path, line, col, f"unknown standard item '{item.standard}'",
+                             f"committee.yaml defines: {known}")
+            if part == "part_b" and item.exempt_paragraph is None:
+                line, col = meeting.positions.find(loc)
+                report.error(meeting.yaml_path, line, col,
+                             "Part B item has no 'exempt_paragraph'",
+                             "give the paragraph (1-7) of Part 1 of Schedule 12A to the Local Government "
+                             "Act 1972 that justifies excluding the public")
+            if part == "part_a" and item.exempt_paragraph is not None:
+                line, col = meeting.positions.find(loc + ("exempt_paragraph",))
+                report.error(meeting.yaml_path, line, col,
+                             "a Part A (public) item cannot be exempt",
+                             "move the item to part_b, or remove 'exempt_paragraph'")
+            for j, ref in enumerate(item.documents):
+                name = ref if isinstance(ref, str) else ref.pdf
+                line, col = meeting.positions.find(loc + ("documents", j))
+                path = (meeting.path / name).resolve()
+                if path in seen:
+                    report.error(meeting.yaml_path, line, col,
+                                 f"'{name}' is already listed under {seen[path]}", "list each paper once")
+                    continue
+                seen[path] = f"item {i + 1} of {part}"
+                if not isinstance(ref, str):
+                    if path.is_file() and inside(project.root, path):
+                        try:
+                            pdf_page_sizes(path)
+                        except PdfProblem as exc:
+                            report.error(meeting.yaml_path, line, col, f"'{name}': {exc}")
+                    continue
+                doc = project.documents.get(path)
+                if doc is None:
+                    continue
+                if part == "part_a" and getattr(doc.meta, "exempt_paragraph", None):
+                    report.error(meeting.yaml_path, line, col,
+                                 f"'{name}' is marked exempt but listed in Part A",
+                                 "exempt papers belong to an item in part_b")
+                if isinstance(doc.meta, model.ReportMeta) and doc.meta.date != meeting.meeting.date:
+                    dline, dcol = doc.positions.find(("date",))
+                    report.warning(doc.path, dline, dcol,
+                                   f"report date {doc.meta.date} differs from the meeting date "
+                                   f"{meeting.meeting.date}")
+                if isinstance(doc.meta, model.AppendixMeta) and doc.meta.source == "workplan" \
+                        and committee.workplan is None:
+                    sline, scol = doc.positions.find(("source",))
+                    report.error(doc.path, sline, scol, "this appendix shows the work plan, but the committee "
+                                 "has no workplan.yaml", f"create {committee.path.name}/workplan.yaml")
+
+
+def _check_document(project: Project, doc: DocumentSource, report: Report) -> None:
+    minutes = isinstance(doc.meta, model.MinutesMeta)
+    rendered = render_markdown(doc.body, Options(line_offset=doc.body_line, minute_start=1 if minutes else None,
+                                                 number_paragraphs=isinstance(doc.meta, model.ReportMeta)))
+    for image in rendered.images:
+        if not image.alt.strip():
+            report.error(doc.path, image.line, 1, f"image '{image.src}' has no alternative text",
+                         "describe the image between the brackets: ![what the chart shows](chart.svg)")
+        if "://" in image.src or image.src.startswith(("/", "data:")):
+            report.error(doc.path, image.line, 1, f"image '{image.src}' must be a file beside the document",
+                         "save the image in the meeting folder and give its file name")
+            continue
+        target = doc.path.parent / image.src
+        if not inside(project.root, target):
+            report.error(doc.path, image.line, 1, f"image '{image.src}' is outside the content folder")
+        elif not target.is_file():
+            report.error(doc.path, image.line, 1, f"image '{image.src}' not found",
+                         "check the file name; images go in the same folder as the document")
+        elif target.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp"):
+            report.error(doc.path, image.line, 1, f"image '{image.src}' is not a PNG, JPEG, GIF, WebP or SVG file")
+    for heading in rendered.headings:
+        if heading.level > 4:
+            report.warning(doc.path, heading.line, 1, f"heading '{heading.text}' is nested too deep",
+                           "use ## for sections and ### or #### within them")
+    for link in rendered.links:
+        if link.href.startswith("#") or "://" in link.href or link.href.startswith("mailto:"):
+            continue
+        target = doc.path.parent / link.href.split("#")[0]
+        if not inside(project.root, target) or not target.exists():
+            report.warning(doc.path, link.line, 1, f"link to '{link.href}' does not lead to a file in the content")
+    if isinstance(doc.meta, model.ReportMeta):
+        sections = {h.text.lower() for h in rendered.headings if h.level == 2}
+        for expected in EXPECTED_REPORT_SECTIONS:
+            if expected not in sections:
+                report.warning(doc.path, doc.body_line + 1, 1, f"the report has no '{expected.capitalize()}' section",
+                               f"add a '## {expected.capitalize()}' heading")
+    if minutes and not rendered.minutes:
+        report.error(doc.path, doc.body_line + 1, 1, "the minutes have no minute items",
+                     "start each minute item with a '## Title' heading")
+
+
+def validate_project(project: Project, report: Report) -> None:
+    """Add every cross-file problem of the project to the report."""
+    for committee in project.committees:
+        slugs: dict[str, MeetingSource] = {}
+        for meeting in committee.meetings:
+            _check_agenda(project, committee, meeting, report)
+            slugs[meeting.slug] = meeting
+    for doc in project.documents.values():
+        _check_document(project, doc, report)
