@@ -232,56 +232,86 @@ def inside(root: Path, path: Path) -> bool:
         return False
 
 
-def _load_meetings(source: CommitteeSource, report: Report) -> None:
+def _raw_document_refs(data: Any) -> list[tuple[Loc, str, bool]]:
+    """(location, file name, is_pdf) of every document an agenda names, read from the raw YAML.
+
+    Read from the raw data rather than the record, so that a missing document is
+    reported even when the same meeting.yaml has other errors.
+    """
+    refs: list[tuple[Loc, str, bool]] = []
+    agenda = data.get("agenda") if isinstance(data, dict) else None
+    if not isinstance(agenda, dict):
+        return refs
+    for part in ("part_a", "part_b"):
+        items = agenda.get(part)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            documents = item.get("documents") if isinstance(item, dict) else None
+            for j, ref in enumerate(documents if isinstance(documents, list) else []):
+                if isinstance(ref, str):
+                    refs.append((("agenda", part, i, "documents", j), ref, False))
+                elif isinstance(ref, dict) and isinstance(ref.get("pdf"), str):
+                    refs.append((("agenda", part, i, "documents", j, "pdf"), ref["pdf"], True))
+    return refs
+
+
+def _check_document_refs(root: Path, folder: Path, data: Any, positions: Positions, report: Report) -> list[Path]:
+    """Report documents that are missing, outside the content folder or of the wrong type;
+    return the Markdown files that can be read."""
+    out: list[Path] = []
+    yaml_path = folder / "meeting.yaml"
+    for loc, name, is_pdf in _raw_document_refs(data):
+        line, col = positions.find(loc)
+        target = folder / name
+        if not inside(root, target):
+            report.error(yaml_path, line, col, f"'{name}' is outside the content folder",
+                         "keep every document inside the content folder")
+        elif not target.is_file():
+            report.error(yaml_path, line, col, f"document '{name}' not found",
+                         f"looked for {target}; check the file name and that it is in the meeting folder")
+        elif not is_pdf and target.suffix.lower() != ".md":
+            report.error(yaml_path, line, col, f"'{name}' is not a Markdown (.md) file",
+                         "list an existing PDF as {pdf: file.pdf, title: ..., description: ...}")
+        elif is_pdf and target.suffix.lower() != ".pdf":
+            report.error(yaml_path, line, col, f"'{name}' is not a PDF file")
+        elif not is_pdf:
+            out.append(target.resolve())
+    return out
+
+
+def _load_meetings(root: Path, source: CommitteeSource, report: Report) -> dict[Path, None]:
+    """Load every meeting folder of a committee; return the Markdown files their agendas name."""
+    wanted: dict[Path, None] = {}
     for folder in sorted(p for p in source.path.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         match = MEETING_FOLDER.match(folder.name)
         if not match:
             report.error(folder, 0, 0, f"folder '{folder.name}' is not named like a meeting",
                          "name meeting folders by their date, YYYY-MM-DD (add -2 for a second meeting that day)")
             continue
-        loaded = load_record(model.Meeting, folder / "meeting.yaml", report)
-        if loaded is None:
+        path = folder / "meeting.yaml"
+        if not path.is_file():
+            report.error(path, 0, 0, "file not found", "every meeting folder needs a meeting.yaml")
             continue
-        meeting, positions = loaded
+        read = read_yaml(path, report)
+        if read is None:
+            continue
+        data, positions = read
+        wanted.update(dict.fromkeys(_check_document_refs(root, folder, data, positions, report)))
+        minutes = folder / "minutes.md"
+        if minutes.is_file():
+            wanted[minutes.resolve()] = None
+        meeting = validate_record(model.Meeting, data, path, positions, report)
+        if meeting is None:
+            continue
         if meeting.date.isoformat() != match.group(1):
             line, col = positions.find(("date",))
-            report.error(folder / "meeting.yaml", line, col,
+            report.error(path, line, col,
                          f"date {meeting.date.isoformat()} does not match the folder name '{folder.name}'",
                          "rename the folder or correct the date")
             continue
-        minutes = folder / "minutes.md"
         source.meetings.append(MeetingSource(folder.name, folder, meeting, positions,
                                              minutes.resolve() if minutes.is_file() else None))
     source.meetings.sort(key=lambda m: (m.meeting.date, m.meeting.start_time, m.slug))
-
-
-def _document_paths(project_root: Path, meeting: MeetingSource, report: Report) -> list[Path]:
-    """Markdown files named by an agenda, that exist and stay in the content folder."""
-    out: list[Path] = []
-    for part in ("part_a", "part_b"):
-        for i, item in enumerate(getattr(meeting.meeting.agenda, part)):
-            for j, ref in enumerate(item.documents):
-                name = ref if isinstance(ref, str) else ref.pdf
-                loc = ("agenda", part, i, "documents", j) + (() if isinstance(ref, str) else ("pdf",))
-                line, col = meeting.positions.find(loc)
-                target = (meeting.path / name)
-                if not inside(project_root, target):
-                    report.error(meeting.yaml_path, line, col, f"'{name}' is outside the content folder",
-                                 "keep every document inside the content folder")
-                    continue
-                if not target.is_file():
-                    report.error(meeting.yaml_path, line, col, f"document '{name}' not found",
-                                 f"looked for {target}; check the file name and that it is in the meeting folder")
-                    continue
-                suffix = target.suffix.lower()
-                if isinstance(ref, str) and suffix != ".md":
-                    report.error(meeting.yaml_path, line, col, f"'{name}' is not a Markdown (.md) file",
-                                 "list an existing PDF as {pdf: file.pdf, title: ..., description: ...}")
-                elif not isinstance(ref, str) and suffix != ".pdf":
-                    report.error(meeting.yaml_path, line, col, f"'{name}' is not a PDF file")
-                elif isinstance(ref, str):
-                    out.append(target.resolve())
-    return out
+    return wanted
 
 
 def load_project(root: Path, report: Report) -> Project | None:
@@ -294,6 +324,7 @@ def load_project(root: Path, report: Report) -> Project | None:
         return None
     site = load_record(model.Site, root / "site.yaml", report)
     committees: list[CommitteeSource] = []
+    wanted: dict[Path, None] = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
         if folder.name == "templates":
             continue
@@ -307,17 +338,13 @@ def load_project(root: Path, report: Report) -> Project | None:
         if (folder / "workplan.yaml").is_file():
             plan = load_record(model.WorkPlan, folder / "workplan.yaml", report)
             source.workplan = plan[0] if plan else None
-        _load_meetings(source, report)
+        wanted.update(_load_meetings(root, source, report))
         committees.append(source)
     documents: dict[Path, DocumentSource] = {}
-    for committee in committees:
-        for meeting in committee.meetings:
-            own = [meeting.minutes] if meeting.minutes else []
-            for path in own + _document_paths(root, meeting, report):
-                if path not in documents:
-                    doc = load_document(path, report)
-                    if doc is not None:
-                        documents[path] = doc
+    for path in wanted:
+        doc = load_document(path, report)
+        if doc is not None:
+            documents[path] = doc
     if site is None:
         return None
     return Project(root, site[0], committees, documents)

@@ -62,7 +62,12 @@ def _check_agenda(project: Project, committee: CommitteeSource, meeting: Meeting
                 doc = project.documents.get(path)
                 if doc is None:
                     continue
-                if part == "part_a" and getattr(doc.meta, "exempt_paragraph", None):
+                doc_paragraph = getattr(doc.meta, "exempt_paragraph", None)
+                if part == "part_b" and doc_paragraph and item.exempt_paragraph and doc_paragraph != item.exempt_paragraph:
+                    report.error(meeting.yaml_path, line, col,
+                                 f"'{name}' cites paragraph {doc_paragraph} of Schedule 12A but the agenda item "
+                                 f"cites paragraph {item.exempt_paragraph}", "make the two paragraphs agree")
+                if part == "part_a" and doc_paragraph:
                     report.error(meeting.yaml_path, line, col,
                                  f"'{name}' is marked exempt but listed in Part A",
                                  "exempt papers belong to an item in part_b")
@@ -122,9 +127,7 @@ def _check_document(project: Project, doc: DocumentSource, report: Report) -> No
 def validate_project(project: Project, report: Report) -> None:
     """Add every cross-file problem of the project to the report."""
     for committee in project.committees:
-        slugs: dict[str, MeetingSource] = {}
         for meeting in committee.meetings:
             _check_agenda(project, committee, meeting, report)
-            slugs[meeting.slug] = meeting
     for doc in project.documents.values():
         _check_document(project, doc, report)
