@@ -176,14 +176,16 @@ def render_pack(env: jinja2.Environment, meeting: ResolvedMeeting, *, include_ex
     css = _css(env, fonts)
     base_url = str(meeting.source.path) + "/"
     entries = _entries(env, meeting, include_exempt)
-    try:
-        body = HTML(string=render_template(env, "pdf/pack.html", entries=entries, **context),
-                    base_url=base_url).render(stylesheets=[css], font_config=fonts)
-    except Exception as exc:  # WeasyPrint raises many kinds; none is the user's fault in a way we can name
-        raise BuildError(f"{meeting.url_path}: the PDF engine failed: {exc}") from exc
-
-    anchors = _first_pages(body)
-    numbered = len(body.pages)
+    body_pages = []
+    if entries:  # a meeting without papers has a front sheet only
+        try:
+            body = HTML(string=render_template(env, "pdf/pack.html", entries=entries, **context),
+                        base_url=base_url).render(stylesheets=[css], font_config=fonts)
+        except Exception as exc:  # WeasyPrint raises many kinds; none is the user's fault in a way we can name
+            raise BuildError(f"{meeting.url_path}: the PDF engine failed: {exc}") from exc
+        body_pages = list(body.pages)
+        anchors = _first_pages(body)
+    numbered = len(body_pages)
     item_ranges = _ranges([(e.item.slug, anchors[e.item.slug]) for e in entries], numbered)
     doc_ranges: dict[str, PageRange] = {}
     for entry in entries:
@@ -206,7 +208,7 @@ def render_pack(env: jinja2.Environment, meeting: ResolvedMeeting, *, include_ex
     if len(pages) % 2:
         blank = HTML(string=render_template(env, "pdf/blank.html", **context)).render(stylesheets=[css], font_config=fonts)
         pages += blank.pages
-    joined = front.copy(pages + list(body.pages))
+    joined = front.copy(pages + body_pages)
     raw = joined.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
 
     pack = Pack(b"", len(pages), numbered,
