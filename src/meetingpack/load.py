@@ -194,7 +194,7 @@ def load_record(cls: type[M], path: Path, report: Report) -> tuple[M, Positions]
     return (record, positions) if record is not None else None
 
 
-FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.S | re.M)
+FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.DOTALL | re.MULTILINE)
 
 
 def load_document(path: Path, report: Report) -> DocumentSource | None:

@@ -205,7 +205,7 @@ class PdfAppendix(Record):
     )
 
 
-DocumentRef = Union[Text, PdfAppendix]
+DocumentRef = Union[Text, PdfAppendix]  # noqa: UP007 (Annotated member)
 
 
 class AgendaItem(Record):
@@ -351,7 +351,7 @@ class PlainMeta(Record):
 
 
 DocumentMeta = Annotated[
-    Union[ReportMeta, AppendixMeta, MinutesMeta, LetterMeta, PlainMeta],
+    ReportMeta | AppendixMeta | MinutesMeta | LetterMeta | PlainMeta,
     Field(discriminator="kind"),
 ]
 

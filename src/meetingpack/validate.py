@@ -119,6 +119,9 @@ def _check_document(project: Project, doc: DocumentSource, report: Report) -> No
             if expected not in sections:
                 report.warning(doc.path, doc.body_line + 1, 1, f"the report has no '{expected.capitalize()}' section",
                                f"add a '## {expected.capitalize()}' heading")
+    if minutes and doc.path.name != "minutes.md":
+        report.warning(doc.path, 1, 1, "minutes should be saved as minutes.md in the folder of the meeting they "
+                       "record", "otherwise their minute items are not numbered")
     if minutes and not rendered.minutes:
         report.error(doc.path, doc.body_line + 1, 1, "the minutes have no minute items",
                      "start each minute item with a '## Title' heading")

@@ -31,7 +31,7 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 RAG = {"red": ("Red", "\u00d7"), "amber": ("Amber", "\u25b2"), "green": ("Green", "\u2713")}
 RAG_PATTERN = re.compile(r":(red|amber|green):")
-RESOLVED = re.compile(r"^\s*(?:the\s+\w+\s+)?resolved\b", re.I)
+RESOLVED = re.compile(r"^\s*(?:the\s+\w+\s+)?resolved\b", re.IGNORECASE)
 UNNUMBERED_SECTIONS = {"exempt information", "background papers"}
 
 

@@ -27,13 +27,13 @@ import font_source_sans_pro
 import jinja2
 import pikepdf
 from weasyprint import CSS, HTML
-from weasyprint.text.fonts import FontConfiguration
 from weasyprint.document import Document as LaidOut
+from weasyprint.text.fonts import FontConfiguration
 
 from ..errors import BuildError
+from ..exempt import exempt_notice
 from ..resolve import Document, Item, ResolvedMeeting, long_date
 from .documents import render_document
-from ..exempt import exempt_notice
 from .templates import render_template
 
 A4 = (595.28, 841.89)
