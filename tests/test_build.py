@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import hashlib
 import html
+import itertools
 import re
 import shutil
 from pathlib import Path
 
 import pytest
+from conftest import EXAMPLE, Built
 from pypdf import PdfReader
 
-from conftest import EXAMPLE, Built
 from meetingpack.cli import main
 
 LATER = "2026-03-02"
@@ -39,7 +40,7 @@ def test_item_ranges_are_contiguous_and_start_on_odd_pages(built: Built) -> None
         items = _items_with_pages(built, slug)
         pack = built.meeting(slug)["pack"]
         assert items[0]["first_page"] == 1
-        for before, after in zip(items, items[1:]):
+        for before, after in itertools.pairwise(items):
             assert after["first_page"] == before["last_page"] + 1
         assert items[-1]["last_page"] == pack["numbered_pages"]
         assert all(i["first_page"] % 2 == 1 for i in items)

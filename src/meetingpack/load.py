@@ -72,6 +72,7 @@ class CommitteeSource:
     committee: model.Committee
     positions: Positions
     workplan: model.WorkPlan | None = None
+    workplan_positions: Positions | None = None
     meetings: list[MeetingSource] = field(default_factory=list)
 
 
@@ -103,7 +104,7 @@ def _user_loc(loc: tuple[Any, ...], positions: Positions) -> Loc:
     """Drop the parts of a pydantic location that name union members, not fields."""
     path: Loc = ()
     for index, part in enumerate(loc):
-        if path + (part,) in positions.values or index == len(loc) - 1 and isinstance(part, str):
+        if path + (part,) in positions.values or index == len(loc) - 1 and part in _FIELD_NAMES:
             path = path + (part,)
     return path
 
@@ -162,7 +163,7 @@ def read_yaml(path: Path, report: Report, line_offset: int = 0, text: str | None
     """Read a YAML file (or given text) to data and positions; None after reporting an error."""
     if text is None:
         try:
-            text = path.read_text(encoding="utf-8")
+            text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             report.error(path, 0, 0, f"the file is not UTF-8 text ({exc.reason})", "save it as UTF-8")
             return None
@@ -200,7 +201,7 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.DOTALL |
 def load_document(path: Path, report: Report) -> DocumentSource | None:
     """Read a Markdown document with YAML front matter."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # -sig: a byte order mark from Notepad is harmless
     except UnicodeDecodeError as exc:
         report.error(path, 0, 0, f"the file is not UTF-8 text ({exc.reason})", "save it as UTF-8")
         return None
@@ -337,7 +338,8 @@ def load_project(root: Path, report: Report) -> Project | None:
         source = CommitteeSource(folder.name, folder, *loaded)
         if (folder / "workplan.yaml").is_file():
             plan = load_record(model.WorkPlan, folder / "workplan.yaml", report)
-            source.workplan = plan[0] if plan else None
+            if plan is not None:
+                source.workplan, source.workplan_positions = plan
         wanted.update(_load_meetings(root, source, report))
         committees.append(source)
     documents: dict[Path, DocumentSource] = {}

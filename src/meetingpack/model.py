@@ -14,7 +14,19 @@ import datetime as dt
 from enum import Enum
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    ValidationInfo,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
 
 
 class Record(BaseModel):
@@ -24,6 +36,21 @@ class Record(BaseModel):
 
 
 Text = Annotated[str, Field(min_length=1)]
+
+
+def _time_as_text(value: object) -> object:
+    # YAML reads 10.30 as a number; pydantic would take a number as seconds since midnight.
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        raise PydanticCustomError("time_type", "a time must be written as HH:MM")
+    return value
+
+
+Time = Annotated[
+    dt.time,
+    BeforeValidator(_time_as_text),
+    WithJsonSchema({"type": "string", "pattern": r"^([01]?[0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"}),
+]
+"""A time of day written "HH:MM" (24-hour, in quotes)."""
 
 
 # --------------------------------------------------------------------- site
@@ -140,14 +167,6 @@ class Committee(Record):
         description="First minute number of a municipal year, by the year it starts in: {2015: 1}.",
     )
 
-    @model_validator(mode="after")
-    def _unique_keys(self) -> Committee:
-        seen: set[str] = set()
-        for item in self.standard_items:
-            if item.key in seen:
-                raise ValueError(f"standard item key {item.key!r} is used twice")
-            seen.add(item.key)
-        return self
 
 
 # ------------------------------------------------------------- work plan
@@ -162,7 +181,7 @@ class WorkPlanMeeting(Record):
     """One planned meeting or session of the year and what it will look at."""
 
     date: dt.date = Field(description="Date, YYYY-MM-DD.")
-    time: dt.time = Field(description="Start time, 24-hour HH:MM.")
+    time: Time = Field(description="Start time, 24-hour HH:MM.")
     type: MeetingType = Field(MeetingType.formal, description="'formal' (a meeting in public) or 'informal'.")
     topics: list[Text] = Field(default_factory=list, description="Topics planned for it.")
 
@@ -175,13 +194,6 @@ class WorkPlan(Record):
     meetings: list[WorkPlanMeeting] = Field(description="The year's meetings in date order.")
     other_work: list[Text] = Field(default_factory=list, description="Reviews and work not tied to a meeting.")
     ideas: list[Text] = Field(default_factory=list, description="Ideas for next year's work plan.")
-
-    @model_validator(mode="after")
-    def _in_date_order(self) -> WorkPlan:
-        keys = [(m.date, m.time) for m in self.meetings]
-        if keys != sorted(keys):
-            raise ValueError("meetings must be listed in date order")
-        return self
 
 
 # ----------------------------------------------------------------- meeting
@@ -205,7 +217,10 @@ class PdfAppendix(Record):
     )
 
 
-DocumentRef = Union[Text, PdfAppendix]  # noqa: UP007 (Annotated member)
+DocumentRef = Annotated[
+    Union[Annotated[Text, Tag("file-name")], Annotated[PdfAppendix, Tag("pdf-appendix")]],  # noqa: UP007
+    Discriminator(lambda v: "pdf-appendix" if isinstance(v, dict) else "file-name"),
+]
 
 
 class AgendaItem(Record):
@@ -248,8 +263,8 @@ class Meeting(Record):
     """`content/<committee>/<YYYY-MM-DD>/meeting.yaml`: one meeting and its agenda."""
 
     date: dt.date = Field(description="Date of the meeting, YYYY-MM-DD; must match the folder name.")
-    start_time: dt.time = Field(description="Start time, 24-hour HH:MM, e.g. '10:00'.")
-    end_time: dt.time | None = Field(None, description="End time, if known.")
+    start_time: Time = Field(description="Start time, 24-hour HH:MM, e.g. '10:00'.")
+    end_time: Time | None = Field(None, description="End time, if known.")
     venue: Text = Field(description="Room, building and address.")
     public_welcome: Text | None = Field(
         "Members of the public are welcome to attend",
@@ -260,13 +275,21 @@ class Meeting(Record):
     issued_by: Contact = Field(description="Who issues the agenda, usually the chief executive (name and title).")
     agenda: Agenda = Field(description="The agenda items.")
 
-    @model_validator(mode="after")
-    def _times(self) -> Meeting:
-        if self.end_time is not None and self.end_time <= self.start_time:
-            raise ValueError("end_time must be after start_time")
-        if self.issued_on > self.date:
-            raise ValueError("issued_on must not be after the meeting date")
-        return self
+    @field_validator("end_time")
+    @classmethod
+    def _ends_after_start(cls, value: dt.time | None, info: ValidationInfo) -> dt.time | None:
+        start = info.data.get("start_time")
+        if value is not None and start is not None and value <= start:
+            raise ValueError("must be after start_time")
+        return value
+
+    @field_validator("issued_on")
+    @classmethod
+    def _issued_before(cls, value: dt.date, info: ValidationInfo) -> dt.date:
+        date = info.data.get("date")
+        if date is not None and value > date:
+            raise ValueError("must not be after the meeting date")
+        return value
 
 
 # --------------------------------------------------------------- documents

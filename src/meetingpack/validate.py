@@ -53,7 +53,7 @@ def _check_agenda(project: Project, committee: CommitteeSource, meeting: Meeting
                     continue
                 seen[path] = f"item {i + 1} of {part}"
                 if not isinstance(ref, str):
-                    if path.is_file() and inside(project.root, path):
+                    if path.is_file() and inside(project.root, path) and path.suffix.lower() == ".pdf":
                         try:
                             pdf_page_sizes(path)
                         except PdfProblem as exc:
@@ -127,9 +127,28 @@ def _check_document(project: Project, doc: DocumentSource, report: Report) -> No
                      "start each minute item with a '## Title' heading")
 
 
+def _check_committee(committee: CommitteeSource, report: Report) -> None:
+    seen: set[str] = set()
+    for i, item in enumerate(committee.committee.standard_items):
+        if item.key in seen:
+            line, col = committee.positions.find(("standard_items", i, "key"))
+            report.error(committee.path / "committee.yaml", line, col,
+                         f"standard item key '{item.key}' is used twice", "give each standard item its own key")
+        seen.add(item.key)
+    plan, positions = committee.workplan, committee.workplan_positions
+    if plan is not None and positions is not None:
+        for i, (before, after) in enumerate(zip(plan.meetings, plan.meetings[1:]), start=1):
+            if (after.date, after.time) < (before.date, before.time):
+                line, col = positions.find(("meetings", i, "date"))
+                report.error(committee.path / "workplan.yaml", line, col, "meetings must be listed in date order",
+                             f"{after.date} comes after {before.date} in the list")
+                break
+
+
 def validate_project(project: Project, report: Report) -> None:
     """Add every cross-file problem of the project to the report."""
     for committee in project.committees:
+        _check_committee(committee, report)
         for meeting in committee.meetings:
             _check_agenda(project, committee, meeting, report)
     for doc in project.documents.values():

@@ -11,6 +11,7 @@ stay words.
 from __future__ import annotations
 
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,6 +23,7 @@ Loc = tuple[int | str, ...]
 
 
 class _Loader(yaml.SafeLoader):
+    line_offset = 0
     yaml_implicit_resolvers: dict[str, list[tuple[str, re.Pattern[str]]]] = {}  # noqa: RUF012 (PyYAML API)
 
 
@@ -35,11 +37,13 @@ def _construct_mapping(loader: _Loader, node: MappingNode, deep: bool = False) -
     seen: dict[Any, Node] = {}
     for key_node, _ in node.value:
         key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
+        if not isinstance(key, Hashable):
+            raise ConstructorError(None, None, "a field name must be a word, not a list or a mapping",
+                                   key_node.start_mark)
         if key in seen:
+            first = seen[key].start_mark.line + 1 + loader.line_offset
             raise ConstructorError(
-                None, None,
-                f"the field {key!r} is given twice (first on line {seen[key].start_mark.line + 1})",
-                key_node.start_mark,
+                None, None, f"the field {key!r} is given twice (first on line {first})", key_node.start_mark,
             )
         seen[key] = key_node
     return yaml.SafeLoader.construct_mapping(loader, node, deep=deep)
@@ -100,6 +104,7 @@ def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, Positions]:
     Raises YamlError with the position of a syntax error or duplicate key.
     """
     loader = _Loader(text)
+    loader.line_offset = line_offset
     try:
         node = loader.get_single_node()
         if node is None:
@@ -107,8 +112,11 @@ def parse_yaml(text: str, line_offset: int = 0) -> tuple[Any, Positions]:
         data = loader.construct_document(node)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = exc.problem or "the YAML could not be read"
+        if problem == "found unexpected end of stream" and exc.context_mark is not None:
+            mark, problem = exc.context_mark, "this quoted text is never closed"
+            exc.context = None
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         if exc.context and "while scanning" not in exc.context and "while parsing" not in exc.context:
             problem = f"{exc.context}: {problem}"
         raise YamlError(problem, line + line_offset, col) from None

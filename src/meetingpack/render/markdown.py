@@ -226,15 +226,18 @@ def render_markdown(text: str, options: Options) -> Rendered:
         elif t.type == "th_open":
             t.attrSet("scope", "col")
         if t.type == "inline":
+            breaks = 0  # line breaks before a child: an image on a paragraph's third line is on line + 2
             for c in t.children or []:
-                if c.type == "image":
+                if c.type in ("softbreak", "hardbreak"):
+                    breaks += 1
+                elif c.type == "image":
                     src = str(c.attrGet("src") or "")
                     alt = "".join(x.content for x in (c.children or []))
-                    result.images.append(Image(src, alt, line))
+                    result.images.append(Image(src, alt, line + breaks))
                     c.attrSet("src", options.image_src(src))
                 elif c.type == "link_open":
                     href = str(c.attrGet("href") or "")
-                    result.links.append(Link(href, line))
+                    result.links.append(Link(href, line + breaks))
                     c.attrSet("href", options.link_href(href))
     result.paragraphs = paragraph_number
     result.html = _MD.renderer.render(tokens, _MD.options, env)
