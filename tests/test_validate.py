@@ -693,3 +693,26 @@ def test_check_of_a_missing_folder_exits_1(
 ) -> None:
     assert cli.main(["check", str(tmp_path / "nowhere")]) == 1
     assert "nowhere: error: content folder not found" in capsys.readouterr().err
+
+
+BUDGET = "panel/2026-01-12/report-budget.md"
+
+
+def test_link_to_a_local_file_is_a_warning_at_its_line(tmp_path: Path) -> None:
+    text = original(BUDGET) + "\nSee [the spreadsheet](budget.xlsx) for detail.\n"
+    d = only(check(project(tmp_path, {BUDGET: text})))
+    line = text.splitlines().index("See [the spreadsheet](budget.xlsx) for detail.") + 1
+    assert (d.severity, d.path, d.line) == ("warning", f"content/{BUDGET}", line)
+    assert "budget.xlsx" in d.message and "will not work" in d.message
+
+
+def test_key_decision_yes_and_no_are_yes_and_no(tmp_path: Path) -> None:
+    from meetingpack.errors import Report
+    from meetingpack.load import load_document
+
+    root = project(tmp_path, {BUDGET: original(BUDGET).replace("kind: report", "kind: report\nkey_decision: yes")})
+    doc = load_document(root / BUDGET, Report(root))
+    assert doc is not None and doc.meta.key_decision is True  # type: ignore[union-attr]
+    root2 = project(tmp_path / "b", {BUDGET: original(BUDGET).replace("kind: report", "kind: report\nkey_decision: No")})
+    doc2 = load_document(root2 / BUDGET, Report(root2))
+    assert doc2 is not None and doc2.meta.key_decision is False  # type: ignore[union-attr]

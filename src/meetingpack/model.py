@@ -243,7 +243,7 @@ class AgendaItem(Record):
     def _standard_or_title(self) -> AgendaItem:
         if self.standard is None and self.title is None:
             raise ValueError("an agenda item needs a 'title' (or 'standard' for a committee standard item)")
-        if self.standard is not None and (self.title or self.documents):
+        if self.standard is not None and (self.title or self.documents):  # a note may replace the standard one
             raise ValueError("a 'standard' item takes its title from committee.yaml; remove 'title' and 'documents'")
         return self
 
@@ -302,6 +302,13 @@ class Director(Record):
     title: Text
 
 
+def _yes_no(value: object) -> object:
+    # meetingpack's YAML keeps 'yes' and 'no' as words; for a yes/no field they mean true and false.
+    if isinstance(value, str) and value.strip().lower() in ("yes", "no"):
+        return value.strip().lower() == "yes"
+    return value
+
+
 class ReportMeta(Record):
     """Front matter of a cover report (`kind: report`)."""
 
@@ -313,7 +320,7 @@ class ReportMeta(Record):
         default_factory=list, description="Relevant cabinet member(s) with their portfolio."
     )
     wards: list[Text] = Field(default_factory=lambda: ["All"], description="Wards affected, or ['All'].")
-    key_decision: bool | Text = Field(
+    key_decision: Annotated[bool | Text, BeforeValidator(_yes_no)] = Field(
         False, description="false, or the forward plan reference of the key decision."
     )
     exempt_paragraph: int | None = Field(

@@ -166,7 +166,7 @@ def resolve_meeting(project: Project, committee: CommitteeSource, meeting: Meeti
             number += 1
             if entry.standard is not None:
                 std = standard[entry.standard]
-                items.append(Item(number, part, std.title, std.note, [], entry.supplementary))
+                items.append(Item(number, part, std.title, entry.note or std.note, [], entry.supplementary))
                 continue
             docs = [d for ref in entry.documents
                     if (d := _document(project, meeting, ref, part == "B", minute_starts, used)) is not None]

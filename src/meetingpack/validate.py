@@ -77,7 +77,7 @@ def _check_agenda(project: Project, committee: CommitteeSource, meeting: Meeting
                                    f"report date {doc.meta.date} differs from the meeting date "
                                    f"{meeting.meeting.date}")
                 if isinstance(doc.meta, model.AppendixMeta) and doc.meta.source == "workplan" \
-                        and committee.workplan is None:
+                        and not (committee.path / "workplan.yaml").is_file():
                     sline, scol = doc.positions.find(("source",))
                     report.error(doc.path, sline, scol, "this appendix shows the work plan, but the committee "
                                  "has no workplan.yaml", f"create {committee.path.name}/workplan.yaml")
@@ -110,9 +110,8 @@ def _check_document(project: Project, doc: DocumentSource, report: Report) -> No
     for link in rendered.links:
         if link.href.startswith("#") or "://" in link.href or link.href.startswith("mailto:"):
             continue
-        target = doc.path.parent / link.href.split("#")[0]
-        if not inside(project.root, target) or not target.exists():
-            report.warning(doc.path, link.line, 1, f"link to '{link.href}' does not lead to a file in the content")
+        report.warning(doc.path, link.line, 1, f"link to '{link.href}' will not work on the website or in the pack",
+                       "link to a web address (https://...), or attach the file to the item as an appendix")
     if isinstance(doc.meta, model.ReportMeta):
         sections = {h.text.lower() for h in rendered.headings if h.level == 2}
         for expected in EXPECTED_REPORT_SECTIONS:

@@ -182,7 +182,8 @@ def render_markdown(text: str, options: Options) -> Rendered:
             if level == 1:
                 t.tag = tokens[i + 2].tag = "h2"
                 level = 2
-            section = title.lower().strip()
+            if level == 2:
+                section = title.lower().strip()
             if options.minute_start is not None and level == 2:
                 minute += 1
                 result.minutes.append((minute, title))
