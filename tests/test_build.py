@@ -258,3 +258,18 @@ def test_check_on_the_example_is_clean(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["check", str(EXAMPLE)]) == 0
     err = capsys.readouterr().err
     assert "0 errors, 0 warnings" in err
+
+
+def test_members_pack_with_exempt_papers_is_written_only_under_private(built: Built) -> None:
+    later = built.meeting(LATER)
+    members = later["outputs"]["members_pack"]
+    assert members.startswith("private/") and "members_pack" not in built.meeting(EARLIER)["outputs"]
+    reader = PdfReader(built.out / members)
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() or "" for p in reader.pages))
+    assert EXEMPT_PHRASE in text
+    assert "Members' Pack (includes exempt information)" in text
+    assert "Not for publication" in text
+    assert "Public Document Pack" not in text
+    assert not list(built.site.rglob("*members-pack*"))
+    public = re.sub(r"\s+", " ", " ".join(built.page_texts(LATER)))
+    assert "Members' Pack" not in public

@@ -29,6 +29,15 @@ class BuildResult:
     out: Path
 
 
+def private_pack_file(meeting: ResolvedMeeting) -> str:
+    """Path of a meeting's members' pack (with exempt papers), outside the site."""
+    return f"private/{meeting.url_path}/{meeting.committee.slug}-{meeting.source.slug}-members-pack.pdf"
+
+
+def has_exempt_papers(meeting: ResolvedMeeting) -> bool:
+    return any(d.exempt for item in meeting.items for d in item.documents)
+
+
 def manifest(meetings: list[tuple[ResolvedMeeting, Pack]]) -> dict[str, object]:
     """What was built: each meeting, its pages and its pack with the pages of every item and document."""
     entries = []
@@ -52,7 +61,8 @@ def manifest(meetings: list[tuple[ResolvedMeeting, Pack]]) -> dict[str, object]:
             "date": meeting.meeting.date.isoformat(),
             "start_time": meeting.meeting.start_time.strftime("%H:%M"),
             "status": meeting.meeting.status.value,
-            "outputs": {"page": f"site/{meeting.url_path}/index.html", "pack": f"site/{pack_file(meeting)}"},
+            "outputs": {"page": f"site/{meeting.url_path}/index.html", "pack": f"site/{pack_file(meeting)}",
+                        **({"members_pack": private_pack_file(meeting)} if has_exempt_papers(meeting) else {})},
             "pack": {
                 "file": f"site/{pack_file(meeting)}",
                 "pages": pack.total_pages,
@@ -81,6 +91,10 @@ def build_project(source: Path, out: Path, progress: Callable[[str], None] = lam
         progress(f"rendering {meeting.url_path}")
         pack = render_pack(env, meeting)
         rendered.append((meeting, pack))
+        if has_exempt_papers(meeting):
+            # Exempt papers go only into build/private/, never under site/ (Schedule 12A).
+            members = render_pack(env, meeting, include_exempt=True)
+            outputs.append(Output(private_pack_file(meeting), members.pdf))
         outputs.extend(Output("site/" + o.path, o.data, o.source) for o in render_meeting_site(env, meeting, pack))
     outputs.extend(Output("site/" + o.path, o.data, o.source) for o in render_site_pages(env, project, meetings))
     data = json.dumps(manifest(rendered), indent=2, ensure_ascii=False) + "\n"

@@ -165,10 +165,13 @@ def render_pack(env: jinja2.Environment, meeting: ResolvedMeeting, *, include_ex
     """Render the document pack of one meeting."""
     committee = meeting.committee.committee
     context = {
+        "private": include_exempt,
+        "banner": "Members' Pack (includes exempt information)" if include_exempt else "Public Document Pack",
         "site": meeting.site,
         "committee": committee,
         "meeting": meeting.meeting,
-        "pack_title": f"{committee.name}: agenda and papers, {long_date(meeting.meeting.date)}",
+        "pack_title": f"{committee.name}: agenda and papers, {long_date(meeting.meeting.date)}"
+                      + (" (members' pack, not for publication)" if include_exempt else ""),
         "pack_subject": f"Public document pack for the meeting of the {committee.name} on "
                         f"{long_date(meeting.meeting.date)}",
     }
