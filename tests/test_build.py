@@ -273,3 +273,17 @@ def test_members_pack_with_exempt_papers_is_written_only_under_private(built: Bu
     assert not list(built.site.rglob("*members-pack*"))
     public = re.sub(r"\s+", " ", " ".join(built.page_texts(LATER)))
     assert "Members' Pack" not in public
+
+
+def test_public_papers_keep_their_page_numbers_in_the_members_pack(built: Built) -> None:
+    later = built.meeting(LATER)
+    members = [p.extract_text() or "" for p in PdfReader(built.out / later["outputs"]["members_pack"]).pages]
+    public = built.page_texts(LATER)
+    front_public = later["pack"]["front_sheet_pages"]
+    front_members = next(i for i, t in enumerate(members) if re.search(r"\bPage 1\b", t))
+    assert front_members % 2 == 0
+    for number in range(1, later["pack"]["numbered_pages"] + 1):
+        mine, theirs = members[front_members + number - 1], public[front_public + number - 1]
+        assert re.search(rf"\bPage {number}\b", mine)
+        assert mine.split()[:8] == theirs.split()[:8] or "Public Document Pack" in theirs, number
+    assert len(members) > len(public)
