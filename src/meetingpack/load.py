@@ -159,16 +159,22 @@ def validate_record(cls: type[M] | Any, data: Any, path: Path, positions: Positi
         return None
 
 
+def read_text(path: Path, report: Report) -> str | None:
+    """A content file's text; None after reporting why it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8-sig")  # -sig: a byte order mark from Notepad is harmless
+    except UnicodeDecodeError as exc:
+        report.error(path, 0, 0, f"the file is not UTF-8 text ({exc.reason})", "save it as UTF-8")
+    except OSError as exc:
+        report.error(path, 0, 0, f"cannot read the file: {exc.strerror}")
+    return None
+
+
 def read_yaml(path: Path, report: Report, line_offset: int = 0, text: str | None = None) -> tuple[Any, Positions] | None:
     """Read a YAML file (or given text) to data and positions; None after reporting an error."""
     if text is None:
-        try:
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as exc:
-            report.error(path, 0, 0, f"the file is not UTF-8 text ({exc.reason})", "save it as UTF-8")
-            return None
-        except OSError as exc:
-            report.error(path, 0, 0, f"cannot read the file: {exc.strerror}")
+        text = read_text(path, report)
+        if text is None:
             return None
     try:
         data, positions = parse_yaml(text, line_offset)
@@ -200,13 +206,8 @@ FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.DOTALL |
 
 def load_document(path: Path, report: Report) -> DocumentSource | None:
     """Read a Markdown document with YAML front matter."""
-    try:
-        text = path.read_text(encoding="utf-8-sig")  # -sig: a byte order mark from Notepad is harmless
-    except UnicodeDecodeError as exc:
-        report.error(path, 0, 0, f"the file is not UTF-8 text ({exc.reason})", "save it as UTF-8")
-        return None
-    except OSError as exc:
-        report.error(path, 0, 0, f"cannot read the file: {exc.strerror}")
+    text = read_text(path, report)
+    if text is None:
         return None
     match = FRONT_MATTER.match(text)
     if not match:

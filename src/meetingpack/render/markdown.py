@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from html import escape
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -249,7 +248,3 @@ def render_inline(text: str) -> str:
     """Render a one-line Markdown snippet (a remit, a note) without a paragraph."""
     return _MD.renderInline(text)
 
-
-def plain_text(html: str) -> str:
-    """Strip tags from an HTML fragment (for search snippets and titles)."""
-    return escape(re.sub(r"<[^>]+>", "", html), quote=False)
