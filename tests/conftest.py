@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,8 @@ class Built:
 
     out: Path
     manifest: dict[str, Any]
+    _readers: dict[str, PdfReader] = field(default_factory=dict)
+    _texts: dict[str, list[str]] = field(default_factory=dict)
 
     @property
     def site(self) -> Path:
@@ -29,11 +31,27 @@ class Built:
     def meeting(self, slug: str) -> dict[str, Any]:
         return next(m for m in self.manifest["meetings"] if m["meeting"] == slug)
 
-    def pack(self, slug: str) -> PdfReader:
-        return PdfReader(self.out / self.meeting(slug)["pack"]["file"])
+    def pack_entry(self, slug: str, kind: str = "agenda") -> dict[str, Any]:
+        """A pack of a meeting as the manifest lists it: 'agenda', 'supplement-1', 'consolidated'."""
+        return next(p for p in self.meeting(slug)["packs"] if p["kind"] == kind)
 
-    def page_texts(self, slug: str) -> list[str]:
-        return [page.extract_text() or "" for page in self.pack(slug).pages]
+    def pack(self, slug: str, kind: str = "agenda") -> PdfReader:
+        return self.reader(self.pack_entry(slug, kind)["file"])
+
+    def reader(self, relative: str) -> PdfReader:
+        """A PDF of the build, by its path relative to the output folder (parsed once per run)."""
+        if relative not in self._readers:
+            self._readers[relative] = PdfReader(self.out / relative)
+        return self._readers[relative]
+
+    def texts(self, relative: str) -> list[str]:
+        """The text of each page of a PDF of the build (extracted once per run)."""
+        if relative not in self._texts:
+            self._texts[relative] = [page.extract_text() or "" for page in self.reader(relative).pages]
+        return self._texts[relative]
+
+    def page_texts(self, slug: str, kind: str = "agenda") -> list[str]:
+        return self.texts(self.pack_entry(slug, kind)["file"])
 
     def html(self, relative: str) -> str:
         return (self.site / relative).read_text(encoding="utf-8")

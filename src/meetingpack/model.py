@@ -233,7 +233,14 @@ class AgendaItem(Record):
         default_factory=list,
         description="Papers for the item, in pack order: Markdown files, or {pdf: ...} for existing PDFs.",
     )
-    supplementary: bool = Field(False, description="True if the papers are published after the main pack.")
+    supplementary: bool = Field(
+        False, description="True if the papers are published after the main pack, in a supplementary pack."
+    )
+    published_on: dt.date | None = Field(
+        None,
+        description="Date the item's papers were published, if after the agenda was issued; such an item is "
+        "supplementary. Items published on the same date share one supplementary pack.",
+    )
     exempt_paragraph: int | None = Field(
         None, ge=1, le=7,
         description="Part B only: paragraph (1-7) of Part 1 of Schedule 12A to the Local Government Act 1972.",

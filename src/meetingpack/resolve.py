@@ -13,6 +13,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import unquote
 
 from . import model
 from .load import CommitteeSource, DocumentSource, MeetingSource, PdfSource, Project
@@ -59,6 +60,8 @@ class Item:
     documents: list[Document]
     supplementary: bool = False
     exempt_paragraph: int | None = None
+    published_on: dt.date | None = None
+    """For a supplementary item: when its papers were published, if known."""
 
     @property
     def slug(self) -> str:
@@ -96,6 +99,27 @@ class ResolvedMeeting:
     @property
     def title(self) -> str:
         return f"{self.committee.committee.name}, {long_date(self.meeting.date)}"
+
+    def document_at(self, path: Path) -> tuple[Item, Document] | None:
+        """The agenda item and document whose source file is `path`, if it is a paper of this meeting."""
+        for item in self.items:
+            for doc in item.documents:
+                if doc.source.path == path:
+                    return item, doc
+        return None
+
+
+def local_target(href: str, document: Path) -> tuple[Path, str] | None:
+    """Where a link in `document` points, as (file, heading anchor), or None for a web or email address.
+
+    `appendix-2.md#priority-2` is taken relative to the document's folder;
+    `#priority-2` is a heading of the document itself.
+    """
+    if "://" in href or href.startswith(("mailto:", "tel:", "/")):
+        return None
+    path, _, fragment = href.partition("#")
+    target = (document.parent / unquote(path)).resolve() if path else document
+    return target, unquote(fragment)
 
 
 def long_date(date: dt.date) -> str:
@@ -164,14 +188,17 @@ def resolve_meeting(project: Project, committee: CommitteeSource, meeting: Meeti
     for part, entries in (("A", meeting.meeting.agenda.part_a), ("B", meeting.meeting.agenda.part_b)):
         for entry in entries:
             number += 1
+            late = entry.published_on is not None and entry.published_on > meeting.meeting.issued_on
+            supplementary = entry.supplementary or late
             if entry.standard is not None:
                 std = standard[entry.standard]
-                items.append(Item(number, part, std.title, entry.note or std.note, [], entry.supplementary))
+                items.append(Item(number, part, std.title, entry.note or std.note, [], supplementary,
+                                  published_on=entry.published_on))
                 continue
             docs = [d for ref in entry.documents
                     if (d := _document(project, meeting, ref, part == "B", minute_starts, used)) is not None]
-            items.append(Item(number, part, entry.title or "", entry.note, docs, entry.supplementary,
-                              entry.exempt_paragraph))
+            items.append(Item(number, part, entry.title or "", entry.note, docs, supplementary,
+                              entry.exempt_paragraph, entry.published_on))
     minutes = None
     if meeting.minutes is not None and meeting.minutes in project.documents:
         minutes = _document(project, meeting, "minutes.md", False, minute_starts, set())

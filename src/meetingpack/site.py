@@ -9,6 +9,8 @@ of their documents, titles of documents, file names or images is written.
 
 from __future__ import annotations
 
+import posixpath
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,9 +19,10 @@ import jinja2
 from .exempt import exempt_notice
 from .load import Project
 from .render.documents import render_document
-from .render.pdf import Pack
+from .render.markdown import LinkTarget
+from .render.pdf import MeetingPacks, PackFile
 from .render.templates import render_template
-from .resolve import Document, ResolvedMeeting
+from .resolve import Document, Item, ResolvedMeeting, local_target
 
 
 @dataclass(frozen=True)
@@ -32,9 +35,14 @@ class Output:
     """A file to copy, instead of data."""
 
 
-def pack_file(meeting: ResolvedMeeting) -> str:
-    """Path of a meeting's public pack inside the site."""
-    return f"{meeting.url_path}/{meeting.committee.slug}-{meeting.source.slug}-pack.pdf"
+def pdf_file(meeting: ResolvedMeeting, pack: PackFile) -> str:
+    """Path of one of a meeting's public PDFs inside the site."""
+    stem = f"{meeting.committee.slug}-{meeting.source.slug}"
+    if pack.key == "agenda":
+        return f"{meeting.url_path}/{stem}-pack.pdf"
+    if pack.key.startswith("item-"):
+        return f"{meeting.url_path}/{pack.key}/{stem}-{pack.key}.pdf"
+    return f"{meeting.url_path}/{stem}-{pack.key}.pdf"
 
 
 def _root(path: str) -> str:
@@ -46,40 +54,74 @@ def _page(env: jinja2.Environment, path: str, template: str, **context: object) 
     return Output(path, html.encode("utf-8"))
 
 
-def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Document, folder: str,
-                    pack: Pack, doc_id: str) -> list[Output]:
+def document_path(meeting: ResolvedMeeting, item: Item | None, doc: Document) -> str:
+    """Where a document is published: its HTML page, or the file itself for an existing PDF."""
+    folder = f"{meeting.url_path}/{item.slug}" if item is not None else meeting.url_path
+    return f"{folder}/{doc.slug}.pdf" if doc.kind == "pdf" else f"{folder}/{doc.slug}/index.html"
+
+
+def _site_links(meeting: ResolvedMeeting, doc: Document, page: str) -> Callable[[str], LinkTarget]:
+    """Links between the papers of a meeting, as relative links between their pages.
+
+    A link to an exempt paper keeps its words but loses the link, so that
+    nothing about the paper (not even its file name) is published.
+    """
+    def link(href: str) -> LinkTarget:
+        local = local_target(href, doc.source.path)
+        if local is None:
+            return LinkTarget(href)
+        path, fragment = local
+        if path == doc.source.path:
+            return LinkTarget(f"#{fragment}" if fragment else "#")
+        found = meeting.document_at(path)
+        if found is None or found[0].exempt or found[1].exempt:
+            return LinkTarget(None)
+        target = document_path(meeting, *found)
+        relative = posixpath.relpath(target, posixpath.dirname(page))
+        return LinkTarget(relative + (f"#{fragment}" if fragment and found[1].kind != "pdf" else ""))
+    return link
+
+
+def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Item | None, doc: Document,
+                    packs: MeetingPacks) -> list[Output]:
     out: list[Output] = []
     if doc.kind == "pdf":
         return out
-    rendered = render_document(env, meeting, doc, id_prefix="", image_src=lambda src: src)
-    path = f"{folder}/{doc.slug}/index.html"
+    path = document_path(meeting, item, doc)
+    doc_id = f"{item.slug}-{doc.slug}" if item is not None else ""
+    rendered = render_document(env, meeting, doc, id_prefix="", image_src=lambda src: src,
+                               link=_site_links(meeting, doc, path), page_markers=packs.page_markers.get(doc_id, {}))
     out.append(_page(env, path, "site/document.html", site=meeting.site, meeting=meeting, doc=doc,
                      body=rendered.html, headings=[h for h in rendered.headings if h.level == 2],
-                     pages=pack.documents.get(doc_id)))
+                     pages=packs.documents.get(doc_id)))
+    folder = posixpath.dirname(path)
     for image in sorted({img.src for img in rendered.images}):
-        out.append(Output(f"{folder}/{doc.slug}/{image}", source=(doc.source.path.parent / image).resolve()))
+        out.append(Output(f"{folder}/{image}", source=(doc.source.path.parent / image).resolve()))
     return out
 
 
-def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, pack: Pack) -> list[Output]:
-    """The pages of one meeting: the meeting, each item, each public document, and the pack PDF."""
+def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs: MeetingPacks) -> list[Output]:
+    """The pages of one meeting: the meeting, each item, each public document, and the public PDFs."""
     base = meeting.url_path
-    pdf_path = pack_file(meeting)
-    out = [Output(pdf_path, pack.pdf)]
+    out = [Output(pdf_file(meeting, pack), pack.pdf) for pack in packs.public]
     for item in meeting.items:
         folder = f"{base}/{item.slug}"
+        item_pdf = packs.item_pdfs.get(item.number)
+        if item_pdf is not None:
+            out.append(Output(pdf_file(meeting, item_pdf), item_pdf.pdf))
         for doc in item.public_documents:
             if doc.kind == "pdf":
-                out.append(Output(f"{folder}/{doc.slug}.pdf", source=doc.source.path))
-            out.extend(_document_pages(env, meeting, doc, folder, pack, f"{item.slug}-{doc.slug}"))
+                out.append(Output(document_path(meeting, item, doc), source=doc.source.path))
+            out.extend(_document_pages(env, meeting, item, doc, packs))
         out.append(_page(env, f"{folder}/index.html", "site/item.html", site=meeting.site, meeting=meeting,
-                         item=item, pages=pack.items.get(item.number),
+                         item=item, pages=packs.items.get(item.number), item_pdf=item_pdf,
+                         item_pdf_name=posixpath.basename(pdf_file(meeting, item_pdf)) if item_pdf else None,
                          notice=exempt_notice(item.exempt_paragraph) if item.exempt else None))
     if meeting.minutes is not None:
-        out.extend(_document_pages(env, meeting, meeting.minutes, base, pack, ""))
+        out.extend(_document_pages(env, meeting, None, meeting.minutes, packs))
+    downloads = [(pack, posixpath.basename(pdf_file(meeting, pack))) for pack in packs.public]
     out.append(_page(env, f"{base}/index.html", "site/meeting.html", site=meeting.site, meeting=meeting,
-                     pack=pack, pack_name=Path(pdf_path).name, pack_size=len(pack.pdf),
-                     exempt_notice=exempt_notice))
+                     packs=packs, downloads=downloads, exempt_notice=exempt_notice))
     return out
 
 

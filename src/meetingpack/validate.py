@@ -9,15 +9,21 @@ appendix without a work plan, and the sections a cover report should have.
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from . import model
 from .errors import Report
 from .load import CommitteeSource, DocumentSource, MeetingSource, Project, inside
 from .pdfinfo import PdfProblem, pdf_page_sizes
-from .render.markdown import Options, render_markdown
+from .render.documents import TEMPLATE_ANCHORS
+from .render.markdown import Options, Rendered, render_markdown
+from .resolve import local_target
 
 EXPECTED_REPORT_SECTIONS = ("executive summary", "recommendations")
+BLOCK_ID = re.compile(r"^(b|para-)\d+$")
+"""Anchors of paragraphs, list items and rows (not worth suggesting in a message)."""
 
 
 def _check_agenda(project: Project, committee: CommitteeSource, meeting: MeetingSource, report: Report) -> None:
@@ -43,6 +49,17 @@ def _check_agenda(project: Project, committee: CommitteeSource, meeting: Meeting
                 report.error(meeting.yaml_path, line, col,
                              "a Part A (public) item cannot be exempt",
                              "move the item to part_b, or remove 'exempt_paragraph'")
+            if item.published_on is not None:
+                line, col = meeting.positions.find(loc + ("published_on",))
+                if item.published_on < meeting.meeting.issued_on:
+                    report.error(meeting.yaml_path, line, col,
+                                 f"published_on {item.published_on} is before the agenda was issued "
+                                 f"({meeting.meeting.issued_on})",
+                                 "papers published with the agenda need no published_on; remove it")
+                elif item.published_on > meeting.meeting.date:
+                    report.error(meeting.yaml_path, line, col,
+                                 f"published_on {item.published_on} is after the meeting ({meeting.meeting.date})",
+                                 "papers must be published before or on the day of the meeting")
             for j, ref in enumerate(item.documents):
                 name = ref if isinstance(ref, str) else ref.pdf
                 line, col = meeting.positions.find(loc + ("documents", j))
@@ -83,7 +100,76 @@ def _check_agenda(project: Project, committee: CommitteeSource, meeting: Meeting
                                  "has no workplan.yaml", f"create {committee.path.name}/workplan.yaml")
 
 
-def _check_document(project: Project, doc: DocumentSource, report: Report) -> None:
+@dataclass
+class _Paper:
+    """A paper as listed in one meeting's agenda: what a cross reference may point to."""
+
+    exempt: bool
+    anchors: set[str] | None
+    """Heading and paragraph anchors of a Markdown paper; None for an existing PDF."""
+
+
+def _papers(project: Project) -> dict[Path, dict[Path, _Paper]]:
+    """For each paper: the papers of the meetings it is listed in (its possible link targets)."""
+    by_meeting: list[dict[Path, _Paper]] = []
+    for committee in project.committees:
+        for meeting in committee.meetings:
+            papers: dict[Path, _Paper] = {}
+            for part in ("part_a", "part_b"):
+                for item in getattr(meeting.meeting.agenda, part):
+                    for ref in item.documents:
+                        path = (meeting.path / (ref if isinstance(ref, str) else ref.pdf)).resolve()
+                        source = project.documents.get(path)
+                        exempt = part == "part_b" or bool(getattr(getattr(source, "meta", None),
+                                                                  "exempt_paragraph", None))
+                        papers[path] = _Paper(exempt, None if not isinstance(ref, str) else _anchors(source))
+            by_meeting.append(papers)
+    out: dict[Path, dict[Path, _Paper]] = {}
+    for papers in by_meeting:
+        for path in papers:
+            out.setdefault(path, {}).update(papers)
+    return out
+
+
+def _anchors(source: DocumentSource | None) -> set[str]:
+    if source is None:
+        return set()
+    rendered = render_markdown(source.body, Options(
+        block_ids=True, number_paragraphs=isinstance(source.meta, model.ReportMeta),
+        minute_start=1 if isinstance(source.meta, model.MinutesMeta) else None))
+    return set(rendered.blocks) | TEMPLATE_ANCHORS
+
+
+def _check_links(project: Project, doc: DocumentSource, rendered: Rendered,
+                 papers: dict[Path, dict[Path, _Paper]], report: Report) -> None:
+    """Links to other papers of the same meeting are cross references; other local links cannot work."""
+    mine = papers.get(doc.path, {})
+    me = mine.get(doc.path)
+    for link in rendered.links:
+        local = local_target(link.href, doc.path)
+        if local is None:
+            continue
+        path, fragment = local
+        target = mine.get(path) if path != doc.path else (me or _Paper(False, _anchors(doc)))
+        if target is None:
+            report.warning(doc.path, link.line, 1,
+                           f"link to '{link.href}' will not work on the website or in the pack",
+                           "link to a web address (https://...), or to another paper of the same meeting "
+                           "(e.g. [Appendix 2](appendix-2.md)); it is shown as plain text")
+            continue
+        if target.exempt and not (me and me.exempt):
+            report.warning(doc.path, link.line, 1, f"link to '{link.href}', an exempt paper",
+                           "the words are kept but the link is left out of the public pack and website, "
+                           "so that nothing of the exempt paper is published")
+        if fragment and target.anchors is not None and fragment not in target.anchors:
+            headings = sorted(a for a in target.anchors if not BLOCK_ID.match(a))
+            report.warning(doc.path, link.line, 1, f"link to '{link.href}': no heading '#{fragment}' in that paper",
+                           "headings are linked by their words in lower case with hyphens, e.g. #background; "
+                           f"this paper has: {', '.join('#' + h for h in headings[:12]) or 'no headings'}")
+
+
+def _check_document(project: Project, doc: DocumentSource, papers: dict[Path, dict[Path, _Paper]],
+                    report: Report) -> None:
     minutes = isinstance(doc.meta, model.MinutesMeta)
     rendered = render_markdown(doc.body, Options(line_offset=doc.body_line, minute_start=1 if minutes else None,
                                                  number_paragraphs=isinstance(doc.meta, model.ReportMeta)))
@@ -107,11 +193,7 @@ def _check_document(project: Project, doc: DocumentSource, report: Report) -> No
         if heading.level > 4:
             report.warning(doc.path, heading.line, 1, f"heading '{heading.text}' is nested too deep",
                            "use ## for sections and ### or #### within them")
-    for link in rendered.links:
-        if link.href.startswith("#") or "://" in link.href or link.href.startswith("mailto:"):
-            continue
-        report.warning(doc.path, link.line, 1, f"link to '{link.href}' will not work on the website or in the pack",
-                       "link to a web address (https://...), or attach the file to the item as an appendix")
+    _check_links(project, doc, rendered, papers, report)
     if isinstance(doc.meta, model.ReportMeta):
         sections = {h.text.lower() for h in rendered.headings if h.level == 2}
         for expected in EXPECTED_REPORT_SECTIONS:
@@ -150,5 +232,6 @@ def validate_project(project: Project, report: Report) -> None:
         _check_committee(committee, report)
         for meeting in committee.meetings:
             _check_agenda(project, committee, meeting, report)
+    papers = _papers(project)
     for doc in project.documents.values():
-        _check_document(project, doc, report)
+        _check_document(project, doc, papers, report)

@@ -14,10 +14,10 @@ from pathlib import Path
 
 from ..errors import Report
 from ..publish import publish
-from ..render.pdf import Pack, render_pack
+from ..render.pdf import MeetingPacks, PackFile, render_packs
 from ..render.templates import make_environment
 from ..resolve import ResolvedMeeting, resolve_project
-from ..site import Output, pack_file, render_meeting_site, render_site_pages
+from ..site import Output, pdf_file, render_meeting_site, render_site_pages
 from .check import check_project
 
 
@@ -34,26 +34,42 @@ def private_pack_file(meeting: ResolvedMeeting) -> str:
     return f"private/{meeting.url_path}/{meeting.committee.slug}-{meeting.source.slug}-members-pack.pdf"
 
 
-def has_exempt_papers(meeting: ResolvedMeeting) -> bool:
-    return any(d.exempt for item in meeting.items for d in item.documents)
+def _pack_entry(pack: PackFile, file: str, titles: dict[str, str]) -> dict[str, object]:
+    return {
+        "kind": pack.key,
+        "file": file,
+        "published_on": pack.published_on.isoformat() if pack.published_on else None,
+        "pages": pack.total_pages,
+        "front_sheet_pages": pack.front_pages,
+        "first_page": pack.pages.first if pack.pages else None,
+        "last_page": pack.pages.last if pack.pages else None,
+        "items": [{"number": n, "first_page": r.first, "last_page": r.last} for n, r in pack.items.items()],
+        "documents": [{"id": d, "title": titles.get(d, ""), "first_page": r.first, "last_page": r.last}
+                      for d, r in pack.documents.items()],
+    }
 
 
-def manifest(meetings: list[tuple[ResolvedMeeting, Pack]]) -> dict[str, object]:
-    """What was built: each meeting, its pages and its pack with the pages of every item and document."""
+def manifest(meetings: list[tuple[ResolvedMeeting, MeetingPacks]]) -> dict[str, object]:
+    """What was built: each meeting, its pages, and each pack with the pages of every item and document.
+
+    The members' pack is listed by its private path and page count only: the
+    titles and pages of exempt papers are not written here.
+    """
     entries = []
-    for meeting, pack in meetings:
+    for meeting, packs in meetings:
         items = []
         for item in meeting.items:
-            page_range = pack.items.get(item.number)
+            page_range = packs.items.get(item.number)
+            item_pdf = packs.item_pdfs.get(item.number)
             items.append({
                 "number": item.number, "title": item.title, "part": item.part,
                 "exempt": item.exempt, "supplementary": item.supplementary,
+                "published_on": item.published_on.isoformat() if item.published_on else None,
                 "first_page": page_range.first if page_range else None,
                 "last_page": page_range.last if page_range else None,
                 "page": f"site/{meeting.url_path}/{item.slug}/index.html",
+                "pdf": f"site/{pdf_file(meeting, item_pdf)}" if item_pdf else None,
             })
-        documents = [{"id": doc_id, "title": pack.titles[doc_id], "first_page": r.first, "last_page": r.last}
-                     for doc_id, r in pack.documents.items()]
         entries.append({
             "committee": meeting.committee.slug,
             "meeting": meeting.source.slug,
@@ -61,16 +77,11 @@ def manifest(meetings: list[tuple[ResolvedMeeting, Pack]]) -> dict[str, object]:
             "date": meeting.meeting.date.isoformat(),
             "start_time": meeting.meeting.start_time.strftime("%H:%M"),
             "status": meeting.meeting.status.value,
-            "outputs": {"page": f"site/{meeting.url_path}/index.html", "pack": f"site/{pack_file(meeting)}",
-                        **({"members_pack": private_pack_file(meeting)} if has_exempt_papers(meeting) else {})},
-            "pack": {
-                "file": f"site/{pack_file(meeting)}",
-                "pages": pack.total_pages,
-                "front_sheet_pages": pack.front_pages,
-                "numbered_pages": pack.numbered_pages,
-                "items": items,
-                "documents": documents,
-            },
+            "page": f"site/{meeting.url_path}/index.html",
+            "items": items,
+            "packs": [_pack_entry(p, f"site/{pdf_file(meeting, p)}", packs.titles) for p in packs.public],
+            **({"members_pack": {"file": private_pack_file(meeting), "pages": packs.members.total_pages}}
+               if packs.members else {}),
         })
     return {"generator": "meetingpack", "meetings": entries}
 
@@ -86,16 +97,15 @@ def build_project(source: Path, out: Path, progress: Callable[[str], None] = lam
     meetings = resolve_project(project)
     env = make_environment(project.root)
     outputs: list[Output] = []
-    rendered: list[tuple[ResolvedMeeting, Pack]] = []
+    rendered: list[tuple[ResolvedMeeting, MeetingPacks]] = []
     for meeting in meetings:
         progress(f"rendering {meeting.url_path}")
-        pack = render_pack(env, meeting)
-        rendered.append((meeting, pack))
-        if has_exempt_papers(meeting):
+        packs = render_packs(env, meeting)
+        rendered.append((meeting, packs))
+        if packs.members is not None:
             # Exempt papers go only into build/private/, never under site/ (Schedule 12A).
-            members = render_pack(env, meeting, include_exempt=True)
-            outputs.append(Output(private_pack_file(meeting), members.pdf))
-        outputs.extend(Output("site/" + o.path, o.data, o.source) for o in render_meeting_site(env, meeting, pack))
+            outputs.append(Output(private_pack_file(meeting), packs.members.pdf))
+        outputs.extend(Output("site/" + o.path, o.data, o.source) for o in render_meeting_site(env, meeting, packs))
     outputs.extend(Output("site/" + o.path, o.data, o.source) for o in render_site_pages(env, project, meetings))
     data = json.dumps(manifest(rendered), indent=2, ensure_ascii=False) + "\n"
     outputs.append(Output("manifest.json", data.encode("utf-8")))

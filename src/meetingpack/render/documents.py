@@ -19,8 +19,13 @@ from markupsafe import Markup
 from .. import model
 from ..load import DocumentSource
 from ..resolve import Document, ResolvedMeeting
-from .markdown import Heading, Image, Options, render_markdown
+from .markdown import Heading, Image, LinkTarget, Options, render_markdown
 from .templates import render_template
+
+
+TEMPLATE_ANCHORS = frozenset({"title", "present", "also-in-attendance", "apologies", "background-papers",
+                              "contact-officer", "workplan", "other-work", "ideas"})
+"""Anchors the built-in document templates add (besides the Markdown's own headings), for link checks."""
 
 
 @dataclass
@@ -28,11 +33,18 @@ class RenderedDocument:
     html: Markup
     headings: list[Heading]
     images: list[Image]
+    blocks: list[str]
+    """Ids of the body's blocks in order (without the prefix): where pack pages can begin."""
 
 
 def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Document, *, id_prefix: str,
-                    image_src: Callable[[str], str], heading_level: int = 1) -> RenderedDocument:
-    """The document's full HTML (header, body, sign-off) as an escaped-safe fragment."""
+                    image_src: Callable[[str], str], link: Callable[[str], LinkTarget] = LinkTarget,
+                    page_markers: dict[str, int] | None = None, heading_level: int = 1) -> RenderedDocument:
+    """The document's full HTML (header, body, sign-off) as an escaped-safe fragment.
+
+    `link` decides where each link goes (cross references differ in the pack and on the website);
+    `page_markers` places "Page N" markers in the website's view of a document (block id -> page).
+    """
     source = doc.source
     if not isinstance(source, DocumentSource):
         raise TypeError("existing PDF appendices have no HTML body")
@@ -43,6 +55,9 @@ def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Docu
         minute_start=doc.minute_start if isinstance(meta, model.MinutesMeta) else None,
         line_offset=source.body_line,
         image_src=image_src,
+        link=link,
+        block_ids=True,
+        page_markers=page_markers or {},
     ))
     workplan = meeting.committee.workplan if isinstance(meta, model.AppendixMeta) and meta.source == "workplan" else None
     html = render_template(
@@ -50,4 +65,4 @@ def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Docu
         doc=doc, meta=meta, body=Markup(rendered.html), meeting=meeting, committee=meeting.committee.committee,
         workplan=workplan, id_prefix=id_prefix, h=heading_level,
     )
-    return RenderedDocument(Markup(html), rendered.headings, rendered.images)
+    return RenderedDocument(Markup(html), rendered.headings, rendered.images, rendered.blocks)

@@ -60,6 +60,16 @@ class Link:
 
 
 @dataclass
+class LinkTarget:
+    """Where a link in a document goes once rendered, chosen by the caller (see Options.link)."""
+
+    href: str | None
+    """None: show the link text without a link (e.g. a link to an exempt paper on the public website)."""
+    attrs: dict[str, str] = field(default_factory=dict)
+    """Extra attributes, e.g. a class that makes the PDF print the page the link lands on."""
+
+
+@dataclass
 class Rendered:
     """The HTML of one document body and what was found while rendering it."""
 
@@ -71,6 +81,8 @@ class Rendered:
     """(number, title) of each minute item, for minutes."""
     paragraphs: int = 0
     """How many paragraphs were numbered, for reports."""
+    blocks: list[str] = field(default_factory=list)
+    """Ids (without the prefix) of the blocks a pack page can begin with, in document order."""
 
 
 @dataclass
@@ -83,7 +95,11 @@ class Options:
     """First minute number, for minutes; None for other documents."""
     line_offset: int = 0
     image_src: Callable[[str], str] = lambda src: src
-    link_href: Callable[[str], str] = lambda href: href
+    link: Callable[[str], LinkTarget] = LinkTarget
+    block_ids: bool = False
+    """Give every paragraph, list item and table row an id (b1, b2...), so pack pages can be located."""
+    page_markers: dict[str, int] = field(default_factory=dict)
+    """Block id -> printed pack page that begins with it: a "Page N" marker is written before the block."""
 
 
 def _parser() -> MarkdownIt:
@@ -171,6 +187,30 @@ def render_markdown(text: str, options: Options) -> Rendered:
     minute = (options.minute_start or 1) - 1
     section = ""
     after_resolved = False
+    in_head = False
+    block_count = 0
+    before: dict[int, str] = {}
+    """Token index -> page marker to write before that token."""
+
+    def block(t: Token, i: int, given: str | None = None) -> None:
+        """Give a block an id (if it has none) and note it, so that a pack page can be found by it."""
+        nonlocal block_count
+        if not options.block_ids:
+            return
+        if given is None:
+            block_count += 1
+            given = f"b{block_count}"
+            t.attrSet("id", options.id_prefix + given)
+        result.blocks.append(given)
+        page = options.page_markers.get(given)
+        if page is None:
+            return
+        marker = f'<span class="page-marker" id="page-{page}">Page {page}</span>'
+        inline_at = {"tr_open": i + 2, "list_item_open": i + 2}.get(t.type)
+        if inline_at is not None and inline_at < len(tokens) and tokens[inline_at].type == "inline":
+            _prepend_html(tokens[inline_at], marker + " ")
+        else:
+            before[i] = f'<p class="page-marker" id="page-{page}">Page {page}</p>\n'
 
     for i, t in enumerate(tokens):
         line = (t.map[0] + 1 + options.line_offset) if t.map else 0
@@ -196,6 +236,7 @@ def render_markdown(text: str, options: Options) -> Rendered:
                     slug, n = f"{base}-{n}", n + 1
             used.add(slug)
             t.attrSet("id", options.id_prefix + slug)
+            block(t, i, slug)
             result.headings.append(Heading(level, (f"{minute}. " if t.attrGet("class") else "") + title,
                                            options.id_prefix + slug, line))
         elif t.type in ("bullet_list_open", "ordered_list_open"):
@@ -220,9 +261,20 @@ def render_markdown(text: str, options: Options) -> Rendered:
                 t.attrSet("id", f"{options.id_prefix}para-{paragraph_number}")
                 t.attrSet("class", "numbered")
                 _prepend_html(inline, f'<span class="para-number">{paragraph_number}.</span> ')
+                block(t, i, f"para-{paragraph_number}")
+            else:
+                block(t, i)
+        elif t.type == "paragraph_open" and not t.hidden and not t.attrGet("id"):
+            block(t, i)
+        elif t.type == "list_item_open":
+            block(t, i)
         elif t.type == "table_open":
             after_resolved = False
             t.attrSet("class", "data")
+        elif t.type in ("thead_open", "thead_close"):
+            in_head = t.type == "thead_open"
+        elif t.type == "tr_open" and not in_head:
+            block(t, i)
         elif t.type == "th_open":
             t.attrSet("scope", "col")
         if t.type == "inline":
@@ -238,10 +290,32 @@ def render_markdown(text: str, options: Options) -> Rendered:
                 elif c.type == "link_open":
                     href = str(c.attrGet("href") or "")
                     result.links.append(Link(href, line + breaks))
-                    c.attrSet("href", options.link_href(href))
+                    _retarget(c, t.children or [], options.link(href))
     result.paragraphs = paragraph_number
+    if before:
+        marked: list[Token] = []
+        for i, t in enumerate(tokens):
+            if i in before:
+                marker = Token("html_block", "", 0, block=True)
+                marker.content = before[i]
+                marked.append(marker)
+            marked.append(t)
+        tokens = marked
     result.html = _MD.renderer.render(tokens, _MD.options, env)
     return result
+
+
+def _retarget(link_open: Token, siblings: list[Token], target: LinkTarget) -> None:
+    """Point a link where the caller says, or turn it into plain text (its closing token too)."""
+    if target.href is not None:
+        link_open.attrSet("href", target.href)
+        for name, value in target.attrs.items():
+            link_open.attrSet(name, value)
+        return
+    start = next(k for k, tok in enumerate(siblings) if tok is link_open)
+    close = next(k for k in range(start, len(siblings)) if siblings[k].type == "link_close")
+    for tok in (siblings[start], siblings[close]):
+        tok.type, tok.tag, tok.nesting, tok.content, tok.attrs = "html_inline", "", 0, "", {}
 
 
 def render_inline(text: str) -> str:

@@ -1,24 +1,43 @@
-"""The public document pack: one resolved meeting in, PDF bytes and its page index out.
+"""The document packs of one meeting: a resolved meeting in, PDFs and their page index out.
 
-The pack is laid out in two WeasyPrint documents, then joined:
+A meeting's papers are laid out by WeasyPrint in *runs* of numbered pages,
+each rendered once:
 
-1. the numbered part (`pdf/pack.html`): every item's papers, each item on a
-   right-hand page, blank pages marked "This page is intentionally left
-   blank", existing PDF appendices reserved as empty pages;
-2. the agenda front sheet (`pdf/frontsheet.html`), rendered after the
-   numbered part because it prints the page range of each item, taken from
-   where each item really fell; it is padded to an even number of pages so
-   that Page 1 is a right-hand page.
+1. the agenda run: the papers published with the agenda, from Page 1;
+2. one supplementary run per later publication date, numbered on from the
+   page after the previous run, so that every page number of the meeting is
+   unique;
+3. the exempt run (Part B), numbered on after the public runs; it only ever
+   goes into the members' pack under `build/private/`.
 
-The joined PDF is then finished with pikepdf: each existing PDF appendix
-page is drawn under its reserved page (keeping the pack's page number and
-stamps on top), and page labels are set so that a reader's "go to page 27"
-lands on printed page 27.  Rendering is a pure function of the meeting: the
-same sources give the same bytes.
+Within a run each item starts on a right-hand (odd) page; blank pages say
+"This page is intentionally left blank"; a run that ends on an odd page gets
+a blank page so that the next run starts on an odd page too.  Existing PDF
+appendices are reserved as empty pages and drawn in afterwards.
+
+The packs are then assembled from those same laid-out pages, each behind its
+own front sheet (rendered last, because it prints the page ranges):
+
+- the agenda pack ("Public Document Pack"): agenda front sheet + agenda run;
+- each supplementary pack: its own front sheet + its run;
+- the consolidated pack, when there are supplements: full front sheet + every
+  public run;
+- the members' pack, when there is exempt business: full front sheet with
+  Part B page ranges + every run;
+- one PDF per agenda item, for the website's download links: that item's
+  pages, with the pack's printed page numbers.
+
+Because the packs share their pages, a page number means the same page in all
+of them.  Each PDF is finished with pikepdf: appendix pages drawn in as tagged
+figures, page furniture marked as artifacts, and page labels set so that a
+reader's "go to page 27" lands on printed page 27.  Rendering is a pure
+function of the meeting: the same sources give the same bytes.
 """
 
 from __future__ import annotations
 
+import copy
+import datetime as dt
 import io
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,13 +51,24 @@ from weasyprint.text.fonts import FontConfiguration
 
 from ..errors import BuildError
 from ..exempt import exempt_notice
-from ..resolve import Document, Item, ResolvedMeeting, long_date
+from ..resolve import Document, Item, ResolvedMeeting, local_target, long_date
+try:  # TEMPORARY until tagging.py lands
+    from . import tagging
+except ImportError:
+    class tagging:  # noqa: N801
+        @staticmethod
+        def mark_page_furniture(pdf, *, top, bottom): pass
+        @staticmethod
+        def add_underlay_figure(pdf, index, content, alt): pdf.pages[index].contents_add(content, prepend=True)
 from .documents import render_document
+from .markdown import LinkTarget
 from .templates import render_template
 
-A4 = (595.28, 841.89)
 FOOTER_BAND = 36.0
 """Points kept clear at the foot of a merged PDF page for the pack's page number."""
+FURNITURE_TOP = 20 * 72 / 25.4
+"""The page margins (pack.css: 20 mm at the top, 22 mm at the foot) hold only page furniture."""
+FURNITURE_BOTTOM = 22 * 72 / 25.4
 
 
 @dataclass
@@ -52,7 +82,9 @@ class PackDocument:
     html: str = ""
     pdf_pages: int = 0
     source: Path | None = None
+    description: str = ""
     landscape: bool = False
+    blocks: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -61,7 +93,7 @@ class PackEntry:
     documents: list[PackDocument]
 
 
-@dataclass
+@dataclass(frozen=True)
 class PageRange:
     first: int
     last: int
@@ -69,57 +101,138 @@ class PageRange:
     def __str__(self) -> str:
         return f"(Page {self.first})" if self.first == self.last else f"(Pages {self.first} - {self.last})"
 
+    @property
+    def count(self) -> int:
+        return self.last - self.first + 1
+
 
 @dataclass
-class Pack:
-    """A rendered pack and where everything in it fell (printed page numbers)."""
+class Run:
+    """Numbered pages laid out together: the agenda's papers, a supplement's, or the exempt papers."""
 
-    pdf: bytes
-    front_pages: int
-    """Unnumbered pages before Page 1 (the front sheet and its padding)."""
-    numbered_pages: int
+    key: str
+    """'agenda', 'supplement-1', 'supplement-2'... or 'exempt'."""
+    entries: list[PackEntry]
+    published_on: dt.date | None
+    start: int = 1
+    pages: list = field(default_factory=list)
+    anchors: dict[str, int] = field(default_factory=dict)
+    """Printed page number on which each anchor (element id) first appears."""
     items: dict[int, PageRange] = field(default_factory=dict)
     documents: dict[str, PageRange] = field(default_factory=dict)
-    """By document id (`item-6-report-fostering`)."""
-    titles: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def end(self) -> int:
+        return self.start + len(self.pages) - 1
+
+    @property
+    def range(self) -> PageRange | None:
+        return PageRange(self.start, self.end) if self.pages else None
+
+
+@dataclass
+class PackFile:
+    """One PDF produced for a meeting, and which printed pages and items it holds."""
+
+    key: str
+    """'agenda', 'supplement-1'..., 'consolidated', 'members', or 'item-6' for an item's papers."""
+    title: str
+    pdf: bytes
+    front_pages: int
+    """Unnumbered pages before the first numbered page (the front sheet and its padding)."""
+    pages: PageRange | None
+    """The printed page numbers it holds, if any."""
+    items: dict[int, PageRange]
+    documents: dict[str, PageRange]
+    published_on: dt.date | None = None
 
     @property
     def total_pages(self) -> int:
-        return self.front_pages + self.numbered_pages
+        return self.front_pages + (self.pages.count if self.pages else 0)
 
 
-def _css(env: jinja2.Environment, fonts: FontConfiguration) -> CSS:
-    folder = Path(font_source_sans_pro.font_directory).as_uri()
-    return CSS(string=render_template(env, "pdf/pack.css", fonts=folder), font_config=fonts)
+@dataclass
+class MeetingPacks:
+    """Every PDF of one meeting, and where each public item and document fell."""
+
+    agenda: PackFile
+    supplements: list[PackFile]
+    consolidated: PackFile | None
+    """Everything public in one file; only made when there are supplements."""
+    members: PackFile | None
+    """With the exempt papers: for build/private/ only, never for the website."""
+    item_pdfs: dict[int, PackFile]
+    """The papers of each public item, cut from the pack, by item number."""
+    items: dict[int, PageRange]
+    """Printed pages of each public item (exempt items are absent)."""
+    documents: dict[str, PageRange]
+    """Printed pages of each public document, by id ('item-6-report-fostering')."""
+    titles: dict[str, str]
+    page_markers: dict[str, dict[str, int]]
+    """For each public document: block id -> the page that begins with it (for the HTML view)."""
+
+    @property
+    def public(self) -> list[PackFile]:
+        """The packs for the website, in the order they were published."""
+        return [self.agenda, *self.supplements, *([self.consolidated] if self.consolidated else [])]
+
+    @property
+    def complete(self) -> PackFile:
+        """The pack with every public page."""
+        return self.consolidated or self.agenda
 
 
-def _entries(env: jinja2.Environment, meeting: ResolvedMeeting, include_exempt: bool) -> list[PackEntry]:
-    entries = []
+# ------------------------------------------------------------------ laying out
+
+
+class _Renderer:
+    """WeasyPrint with the pack's stylesheet and fonts, loaded once per meeting."""
+
+    def __init__(self, env: jinja2.Environment, meeting: ResolvedMeeting) -> None:
+        self.env = env
+        self.meeting = meeting
+        self.fonts = FontConfiguration()
+        folder = Path(font_source_sans_pro.font_directory).as_uri()
+        self.css = CSS(string=render_template(env, "pdf/pack.css", fonts=folder), font_config=self.fonts)
+        self.base_url = str(meeting.source.path) + "/"
+
+    def render(self, template: str, *, first_page: int | None = None, **context: object) -> LaidOut:
+        sheets = [self.css]
+        if first_page is not None:
+            sheets.append(CSS(string=f"@page :first {{ counter-reset: page {first_page} }}",
+                              font_config=self.fonts))
+        try:
+            html = render_template(self.env, template, **context)
+            return HTML(string=html, base_url=self.base_url).render(stylesheets=sheets, font_config=self.fonts)
+        except jinja2.TemplateError:
+            raise
+        except Exception as exc:  # WeasyPrint raises many kinds; none is the user's fault in a way we can name
+            raise BuildError(f"{self.meeting.url_path}: the PDF engine failed: {exc}") from exc
+
+
+def _runs(meeting: ResolvedMeeting) -> list[Run]:
+    """The meeting's items grouped into runs, in print order (entries filled in later)."""
+    agenda = Run("agenda", [], meeting.meeting.issued_on)
+    supplements: dict[dt.date | None, Run] = {}
+    exempt = Run("exempt", [], meeting.meeting.issued_on)
     for item in meeting.items:
-        docs: list[Document] = item.documents if include_exempt else item.public_documents
-        placed = []
-        for doc in docs:
-            doc_id = f"{item.slug}-{doc.slug}"
-            if doc.kind == "pdf":
-                placed.append(PackDocument(doc_id, doc.kind, doc.title, doc.heading,
-                                           pdf_pages=len(doc.pdf_pages), source=doc.source.path))
-                continue
-            base = doc.source.path.parent
-            rendered = render_document(
-                env, meeting, doc, id_prefix=f"{doc_id}-",
-                image_src=lambda src, base=base: (base / src).resolve().as_uri(),
-            )
-            placed.append(PackDocument(doc_id, doc.kind, doc.title, doc.heading, html=rendered.html,
-                                       landscape=bool(getattr(doc.source.meta, "landscape", False))))
-        if placed:
-            entries.append(PackEntry(item, placed))
-    return entries
+        if item.exempt:
+            exempt.entries.append(PackEntry(item, []))
+        elif item.supplementary:
+            supplements.setdefault(item.published_on, Run("", [], item.published_on)).entries.append(
+                PackEntry(item, []))
+        else:
+            agenda.entries.append(PackEntry(item, []))
+    later = [supplements[k] for k in sorted(supplements, key=lambda d: (d is not None, d or dt.date.min))]
+    for n, run in enumerate(later, start=1):
+        run.key = f"supplement-{n}"
+    return [agenda, *later, exempt]
 
 
-def _first_pages(laid_out: LaidOut) -> dict[str, int]:
-    """The 1-based page on which each anchor first appears."""
+def _first_pages(laid_out: LaidOut, start: int) -> dict[str, int]:
+    """The printed page on which each anchor first appears."""
     found: dict[str, int] = {}
-    for number, page in enumerate(laid_out.pages, start=1):
+    for number, page in enumerate(laid_out.pages, start=start):
         for anchor in page.anchors:
             found.setdefault(anchor, number)
     return found
@@ -134,95 +247,291 @@ def _ranges(starts: list[tuple[str, int]], last_page: int) -> dict[str, PageRang
     return out
 
 
-def _underlay_pdfs(pdf: pikepdf.Pdf, entries: list[PackEntry], pack: Pack, front: int) -> None:
-    """Draw each existing PDF's pages under the pages reserved for them."""
-    for entry in entries:
+class _Linker:
+    """Cross references: a link to another paper of the meeting, or a heading in one.
+
+    In the PDF the link prints the page it lands on ("see Appendix 2, page
+    27"): through CSS `target-counter` when the target is in the same run,
+    as a known number when it is in an earlier run, and as "(in the
+    supplementary information)" when it comes in a later one.  A link from a
+    public paper to an exempt one keeps its words but loses the link.
+    """
+
+    def __init__(self, meeting: ResolvedMeeting, runs: list[Run]) -> None:
+        self.meeting = meeting
+        self.run_of: dict[int, Run] = {e.item.number: run for run in runs for e in run.entries}
+
+    def for_document(self, doc: Document, item: Item, run: Run):  # noqa: ANN201 - a link callback
+        def link(href: str) -> LinkTarget:
+            local = local_target(href, doc.source.path)
+            if local is None:
+                return LinkTarget(href)
+            found = self.meeting.document_at(local[0])
+            if found is None:
+                return LinkTarget(None)
+            target_item, target_doc = found
+            if (target_item.exempt or target_doc.exempt) and not (item.exempt or doc.exempt):
+                return LinkTarget(None)
+            anchor = f"{target_item.slug}-{target_doc.slug}" + (f"-{local[1]}" if local[1] else "")
+            target_run = self.run_of.get(target_item.number)
+            if target_run is run:
+                return LinkTarget("#" + anchor, {"class": "xref"})
+            if target_run is not None and target_run.pages:
+                page = target_run.anchors.get(anchor, target_run.anchors.get(f"{target_item.slug}-{target_doc.slug}"))
+                if page is not None:
+                    return LinkTarget("#" + anchor, {"class": "xref-known", "data-page": str(page)})
+            return LinkTarget("#" + anchor, {"class": "xref-later", "data-note": "in the supplementary information"})
+        return link
+
+
+def _entry_documents(renderer: _Renderer, entry: PackEntry, run: Run, linker: _Linker) -> None:
+    item = entry.item
+    for doc in item.documents:
+        doc_id = f"{item.slug}-{doc.slug}"
+        if doc.kind == "pdf":
+            entry.documents.append(PackDocument(doc_id, doc.kind, doc.title, doc.heading,
+                                                pdf_pages=len(doc.pdf_pages), source=doc.source.path,
+                                                description=doc.source.ref.description))
+            continue
+        base = doc.source.path.parent
+        rendered = render_document(
+            renderer.env, renderer.meeting, doc, id_prefix=f"{doc_id}-",
+            image_src=lambda src, base=base: (base / src).resolve().as_uri(),
+            link=linker.for_document(doc, item, run),
+        )
+        entry.documents.append(PackDocument(doc_id, doc.kind, doc.title, doc.heading, html=rendered.html,
+                                            landscape=bool(getattr(doc.source.meta, "landscape", False)),
+                                            blocks=rendered.blocks))
+
+
+def _lay_out(renderer: _Renderer, run: Run, context: dict[str, object]) -> None:
+    """Render one run from its first page number, pad it to an even count, and note where things fell."""
+    run.entries = [e for e in run.entries if e.documents]
+    if not run.entries:
+        return
+    banner = {"agenda": "Public Document Pack", "exempt": "Exempt information: not for publication"}.get(
+        run.key, "Supplementary Information")
+    body = renderer.render("pdf/pack.html", first_page=run.start, entries=run.entries,
+                           **{**context, "banner": banner})
+    run.pages = list(body.pages)
+    run.anchors = _first_pages(body, run.start)
+    if len(run.pages) % 2:  # the next run, or the back of the sheet, starts on a right-hand page
+        pad = renderer.render("pdf/blank.html", first_page=run.end + 1, numbered=True, **context)
+        run.pages += pad.pages
+    item_ranges = _ranges([(e.item.slug, run.anchors[e.item.slug]) for e in run.entries], run.end)
+    for entry in run.entries:
+        item_range = item_ranges[entry.item.slug]
+        run.items[entry.item.number] = item_range
+        starts = [(d.id, run.anchors.get(d.id, item_range.first)) for d in entry.documents]
+        run.documents.update(_ranges(starts, item_range.last))
+
+
+def _page_markers(run: Run) -> dict[str, dict[str, int]]:
+    """For each document: the first block on each of its pages after the first."""
+    out: dict[str, dict[str, int]] = {}
+    for entry in run.entries:
         for doc in entry.documents:
-            if not doc.pdf_pages or doc.source is None:
-                continue
-            first = pack.documents[doc.id].first
-            with pikepdf.open(doc.source) as appendix:
-                for k, src_page in enumerate(appendix.pages):
-                    target = pdf.pages[front + first - 1 + k]
-                    form = pdf.copy_foreign(src_page.as_form_xobject())
-                    name = target.add_resource(form, pikepdf.Name.XObject,
-                                               name=pikepdf.Name(f"/MpAppendix{k + 1}"))
-                    width, height = (float(v) for v in target.mediabox[2:4])
-                    rect = pikepdf.Rectangle(0, FOOTER_BAND, width, height)
-                    placement = target.calc_form_xobject_placement(form, name, rect, allow_shrink=True,
-                                                                   allow_expand=True)
-                    target.contents_add(b"q\n" + placement + b"\nQ\n", prepend=True)
+            doc_range = run.documents[doc.id]
+            markers: dict[str, int] = {}
+            for block in doc.blocks:
+                page = run.anchors.get(f"{doc.id}-{block}")
+                if page is not None and doc_range.first < page <= doc_range.last and page not in markers.values():
+                    if all(page > p for p in markers.values()):
+                        markers[block] = page
+            out[doc.id] = markers
+    return out
 
 
-def _page_labels(pdf: pikepdf.Pdf, front: int) -> None:
+# ------------------------------------------------------------------ front sheets and files
+
+
+@dataclass
+class _Part:
+    heading: str
+    agenda: list[Item]
+
+
+def _parts(meeting: ResolvedMeeting, items: list[Item] | None = None) -> list[_Part]:
+    shown = meeting.items if items is None else items
+    return [
+        _Part("A. Items where the public and press may not be excluded", [i for i in shown if i.part == "A"]),
+        _Part("B. Items where the public and press are likely to be excluded", [i for i in shown if i.part == "B"]),
+    ]
+
+
+def _front(renderer: _Renderer, context: dict[str, object], **front: object) -> list:
+    laid_out = renderer.render("pdf/frontsheet.html", exempt_notice=exempt_notice, **context, **front)
+    pages = list(laid_out.pages)
+    if len(pages) % 2:  # Page 1 is a right-hand page
+        pages += renderer.render("pdf/blank.html", numbered=False, **context).pages
+    return pages
+
+
+def _write(template: LaidOut, title: str, front: list, runs: list[Run], *,
+           front_label: str = "Agenda ", pages: PageRange | None = None) -> bytes:
+    """Write the front pages and the given runs (or only `pages` of them) as one finished PDF."""
+    body: list = []
+    underlays: list[tuple[int, PackDocument, int]] = []
+    for run in runs:
+        for entry in run.entries:
+            for doc in entry.documents:
+                first = run.documents[doc.id].first
+                for k in range(doc.pdf_pages):
+                    number = first + k
+                    if pages is None or pages.first <= number <= pages.last:
+                        offset = number - (pages.first if pages else run.start)
+                        underlays.append((len(front) + len(body) + offset, doc, k))
+        selected = run.pages if pages is None else run.pages[pages.first - run.start:pages.last - run.start + 1]
+        body += selected
+    first_number = pages.first if pages else (runs[0].start if runs and runs[0].pages else 1)
+    document = template.copy(_without_dangling_links(front + body))
+    document.metadata = copy.copy(template.metadata)
+    document.metadata.title = title
+    raw = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(raw)) as pdf:
+        _underlay(pdf, underlays)
+        tagging.mark_page_furniture(pdf, top=FURNITURE_TOP, bottom=FURNITURE_BOTTOM)
+        _page_labels(pdf, len(front), first_number, front_label)
+        pdf.save(out, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
+    return out.getvalue()
+
+
+def _without_dangling_links(pages: list) -> list:
+    """The pages, with links to anchors that are not among them removed (an item's PDF, a supplement).
+
+    A laid-out page may appear in several PDFs; it is copied, not changed, when a link has to go.
+    """
+    anchors = {anchor for page in pages for anchor in page.anchors}
+    out = []
+    for page in pages:
+        kept = [link for link in page.links if link[0] != "internal" or link[1] in anchors]
+        if len(kept) != len(page.links):
+            page = copy.copy(page)
+            page.links = kept
+        out.append(page)
+    return out
+
+
+def _underlay(pdf: pikepdf.Pdf, underlays: list[tuple[int, PackDocument, int]]) -> None:
+    """Draw each existing PDF's pages under the pages reserved for them, as tagged figures."""
+    opened: dict[Path, pikepdf.Pdf] = {}
+    try:
+        for index, doc, k in underlays:
+            assert doc.source is not None
+            if doc.source not in opened:
+                opened[doc.source] = pikepdf.open(doc.source)
+            src_page = opened[doc.source].pages[k]
+            target = pdf.pages[index]
+            form = pdf.copy_foreign(src_page.as_form_xobject())
+            name = target.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(f"/MpAppendix{k + 1}"))
+            width, height = (float(v) for v in target.mediabox[2:4])
+            rect = pikepdf.Rectangle(0, FOOTER_BAND, width, height)
+            placement = target.calc_form_xobject_placement(form, name, rect, allow_shrink=True, allow_expand=True)
+            alt = f"{doc.heading}, page {k + 1} of {doc.pdf_pages}. {doc.description}".strip()
+            tagging.add_underlay_figure(pdf, index, b"q\n" + placement + b"\nQ\n", alt)
+    finally:
+        for appendix in opened.values():
+            appendix.close()
+
+
+def _page_labels(pdf: pikepdf.Pdf, front: int, first_number: int, front_label: str) -> None:
     """Label the front sheet 'Agenda 1, 2...' and the rest with the printed page numbers."""
-    nums = pikepdf.Array([0, pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String("Agenda "))])
-    nums.extend([front, pikepdf.Dictionary(S=pikepdf.Name.D)])
+    nums = pikepdf.Array()
+    if front:
+        nums.extend([0, pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String(front_label))])
+    if len(pdf.pages) > front:
+        nums.extend([front, pikepdf.Dictionary(S=pikepdf.Name.D, St=first_number)])
     pdf.Root.PageLabels = pikepdf.Dictionary(Nums=nums)
 
 
-def render_pack(env: jinja2.Environment, meeting: ResolvedMeeting, *, include_exempt: bool = False) -> Pack:
-    """Render the document pack of one meeting."""
+def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting) -> MeetingPacks:
+    """Render every pack of one meeting (see the module docstring)."""
     committee = meeting.committee.committee
-    context = {
-        "private": include_exempt,
-        "banner": "Members' Pack (includes exempt information)" if include_exempt else "Public Document Pack",
+    date = long_date(meeting.meeting.date)
+    context: dict[str, object] = {
         "site": meeting.site,
         "committee": committee,
         "meeting": meeting.meeting,
-        "pack_title": f"{committee.name}: agenda and papers, {long_date(meeting.meeting.date)}"
-                      + (" (members' pack, not for publication)" if include_exempt else ""),
-        "pack_subject": f"Public document pack for the meeting of the {committee.name} on "
-                        f"{long_date(meeting.meeting.date)}",
+        "pack_title": f"{committee.name}: agenda and papers, {date}",
+        "pack_subject": f"Document pack for the meeting of the {committee.name} on {date}",
+        "noun": "Panel" if "panel" in committee.name.lower() else "Committee",
     }
-    fonts = FontConfiguration()
-    css = _css(env, fonts)
-    base_url = str(meeting.source.path) + "/"
-    entries = _entries(env, meeting, include_exempt)
-    body_pages = []
-    if entries:  # a meeting without papers has a front sheet only
-        try:
-            body = HTML(string=render_template(env, "pdf/pack.html", entries=entries, **context),
-                        base_url=base_url).render(stylesheets=[css], font_config=fonts)
-        except Exception as exc:  # WeasyPrint raises many kinds; none is the user's fault in a way we can name
-            raise BuildError(f"{meeting.url_path}: the PDF engine failed: {exc}") from exc
-        body_pages = list(body.pages)
-        anchors = _first_pages(body)
-    numbered = len(body_pages)
-    item_ranges = _ranges([(e.item.slug, anchors[e.item.slug]) for e in entries], numbered)
-    doc_ranges: dict[str, PageRange] = {}
-    for entry in entries:
-        item_range = item_ranges[entry.item.slug]
-        starts = [(d.id, anchors.get(d.id, item_range.first)) for d in entry.documents]
-        doc_ranges.update(_ranges(starts, item_range.last))
-    ranges = {e.item.number: str(item_ranges[e.item.slug]) for e in entries}
+    renderer = _Renderer(env, meeting)
+    runs = _runs(meeting)
+    linker = _Linker(meeting, runs)
+    next_page = 1
+    for run in runs:
+        run.start = next_page
+        for entry in run.entries:
+            _entry_documents(renderer, entry, run, linker)
+        _lay_out(renderer, run, context)
+        next_page = run.end + 1 if run.pages else next_page
+    agenda, *supplements, exempt = runs
+    supplements = [s for s in supplements if s.pages]
+    public = [agenda, *supplements]
 
-    noun = "Panel" if "panel" in committee.name.lower() else "Committee"
-    parts = [
-        {"heading": "A. Items where the public and press may not be excluded",
-         "agenda": [i for i in meeting.items if i.part == "A"]},
-        {"heading": "B. Items where the public and press are likely to be excluded",
-         "agenda": [i for i in meeting.items if i.part == "B"]},
-    ]
-    front = HTML(string=render_template(env, "pdf/frontsheet.html", parts=parts, ranges=ranges, noun=noun,
-                                        exempt_notice=exempt_notice, **context),
-                 base_url=base_url).render(stylesheets=[css], font_config=fonts)
-    pages = list(front.pages)
-    if len(pages) % 2:
-        blank = HTML(string=render_template(env, "pdf/blank.html", **context)).render(stylesheets=[css], font_config=fonts)
-        pages += blank.pages
-    joined = front.copy(pages + body_pages)
-    raw = joined.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    def ranges(of: list[Run]) -> dict[int, PageRange]:
+        return {n: r for run in of for n, r in run.items.items()}
 
-    pack = Pack(b"", len(pages), numbered,
-                {e.item.number: item_ranges[e.item.slug] for e in entries}, doc_ranges,
-                {d.id: d.heading for e in entries for d in e.documents})
-    out = io.BytesIO()
-    with pikepdf.open(io.BytesIO(raw)) as pdf:
-        _underlay_pdfs(pdf, entries, pack, pack.front_pages)
-        _page_labels(pdf, pack.front_pages)
-        pdf.save(out, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    pack.pdf = out.getvalue()
-    return pack
+    def documents(of: list[Run]) -> dict[str, PageRange]:
+        return {d: r for run in of for d, r in run.documents.items()}
 
+    def span(of: list[Run]) -> PageRange | None:
+        laid = [r for r in of if r.pages]
+        return PageRange(laid[0].start, laid[-1].end) if laid else None
+
+    to_follow = {e.item.number for run in supplements for e in run.entries}
+    template = renderer.render("pdf/blank.html", numbered=False, **context)  # metadata (title, lang) for copies
+
+    def pack(key: str, title: str, front: list, of: list[Run], published_on: dt.date | None,
+             front_label: str = "Agenda ") -> PackFile:
+        return PackFile(key, title, _write(template, title, front, [r for r in of if r.pages],
+                                           front_label=front_label),
+                        len(front), span(of), ranges(of), documents(of), published_on)
+
+    agenda_front = _front(renderer, context, kind="agenda", parts=_parts(meeting),
+                          ranges=ranges([agenda]), to_follow=to_follow, banner="Public Document Pack")
+    agenda_pack = pack("agenda", context["pack_title"], agenda_front, [agenda], meeting.meeting.issued_on)
+
+    supplement_packs = []
+    for n, run in enumerate(supplements, start=1):
+        label = "Supplementary Information" + (f" {n}" if len(supplements) > 1 else "")
+        front = _front(renderer, context, kind="supplement", parts=_parts(meeting, [e.item for e in run.entries]),
+                       ranges=run.items, to_follow=set(), banner=label, published_on=run.published_on)
+        supplement_packs.append(pack(run.key, f"{committee.name}: {label.lower()}, {date}", front, [run],
+                                     run.published_on, front_label="Supplement "))
+
+    consolidated = None
+    if supplements:
+        front = _front(renderer, context, kind="consolidated", parts=_parts(meeting), ranges=ranges(public),
+                       to_follow=set(), banner="Public Document Pack", supplements=supplement_packs)
+        consolidated = pack("consolidated", f"{committee.name}: all agenda papers, {date}", front, public,
+                            max((s.published_on for s in supplement_packs if s.published_on), default=None))
+
+    members = None
+    if exempt.pages:
+        front = _front(renderer, context, kind="members", parts=_parts(meeting), ranges=ranges([*public, exempt]),
+                       to_follow=set(), banner="Members' Pack (includes exempt information)",
+                       supplements=supplement_packs)
+        members = pack("members", f"{committee.name}: members' pack, not for publication, {date}", front,
+                       [*public, exempt], meeting.meeting.issued_on)
+
+    item_pdfs = {}
+    for run in public:
+        for entry in run.entries:
+            pages = run.items[entry.item.number]
+            title = f"Agenda item {entry.item.number}: {entry.item.title} ({committee.name}, {date})"
+            pdf = _write(template, title, [], [run], pages=pages)
+            item_pdfs[entry.item.number] = PackFile(
+                entry.item.slug, title, pdf, 0, pages, {entry.item.number: pages},
+                {d: r for d, r in run.documents.items() if d.startswith(entry.item.slug + "-")},
+                run.published_on)
+
+    markers: dict[str, dict[str, int]] = {}
+    for run in public:
+        markers.update(_page_markers(run))
+    return MeetingPacks(agenda_pack, supplement_packs, consolidated, members, item_pdfs, ranges(public),
+                        documents(public), {d.id: d.heading for run in public for e in run.entries
+                                            for d in e.documents}, markers)
