@@ -716,3 +716,80 @@ def test_key_decision_yes_and_no_are_yes_and_no(tmp_path: Path) -> None:
     root2 = project(tmp_path / "b", {BUDGET: original(BUDGET).replace("kind: report", "kind: report\nkey_decision: No")})
     doc2 = load_document(root2 / BUDGET, Report(root2))
     assert doc2 is not None and doc2.meta.key_decision is False  # type: ignore[union-attr]
+
+
+# ------------------------------------------------------ cross references
+
+APPENDIX_FILE = "panel/2026-01-12/appendix-budget.md"
+DEPOT = "panel/2026-01-12/report-depot.md"
+
+
+def _with_link(tmp_path: Path, link: str) -> tuple[list[Diagnostic], int]:
+    sentence = f"See {link} for detail."
+    text = original(BUDGET) + f"\n{sentence}\n"
+    line = text.splitlines().index(sentence) + 1
+    return check(project(tmp_path, {BUDGET: text})), line
+
+
+def test_link_to_another_paper_of_the_meeting_is_a_cross_reference(tmp_path: Path) -> None:
+    assert _with_link(tmp_path, "[Appendix 1](appendix-budget.md)")[0] == []
+
+
+def test_link_to_a_heading_of_another_paper(tmp_path: Path) -> None:
+    text = original(APPENDIX_FILE) + "\n## Savings by service\n\nText.\n"
+    sentence = "See [the savings](appendix-budget.md#savings-by-service) and [ours](#recommendations)."
+    budget = original(BUDGET) + f"\n{sentence}\n"
+    assert check(project(tmp_path, {APPENDIX_FILE: text, BUDGET: budget})) == []
+
+
+def test_link_to_a_missing_heading_lists_the_headings_there_are(tmp_path: Path) -> None:
+    diagnostics, line = _with_link(tmp_path, "[Appendix 1](appendix-budget.md#savings)")
+    d = only(diagnostics)
+    assert (d.severity, d.path, d.line) == ("warning", REPORT, line)
+    assert d.message == "link to 'appendix-budget.md#savings': no heading '#savings' in that paper"
+    assert "#title" in (d.hint or "")
+
+
+def test_link_from_a_public_paper_to_an_exempt_one_is_a_warning(tmp_path: Path) -> None:
+    d = only(_with_link(tmp_path, "[the depot report](report-depot.md)")[0])
+    assert d.severity == "warning" and "an exempt paper" in d.message
+    assert "link is left out of the public pack and website" in (d.hint or "")
+
+
+def test_exempt_paper_may_link_to_a_public_one(tmp_path: Path) -> None:
+    text = original(DEPOT) + "\nSee [the budget report](report-budget.md).\n"
+    assert check(project(tmp_path, {DEPOT: text})) == []
+
+
+# ------------------------------------------------------ supplementary papers
+
+SUPPLEMENT = """\
+date: 2026-01-12
+start_time: "10:00"
+venue: Committee Room 1, Town Hall, Testford TF1 1AA
+issued_on: 2026-01-02
+issued_by:
+  name: Jo Bloggs
+agenda:
+  part_a:
+    - title: Budget monitoring, quarter 3
+      published_on: {published}
+      documents:
+        - report-budget.md
+"""
+
+
+def test_published_on_before_the_agenda_was_issued(tmp_path: Path) -> None:
+    d = only(meeting_errors(tmp_path, SUPPLEMENT.format(published="2025-12-30")))
+    assert (d.path, d.line, d.column) == (MEETING, 10, 21)
+    assert d.message == "published_on 2025-12-30 is before the agenda was issued (2026-01-02)"
+
+
+def test_published_on_after_the_meeting(tmp_path: Path) -> None:
+    d = only(meeting_errors(tmp_path, SUPPLEMENT.format(published="2026-01-13")))
+    assert (d.path, d.line) == (MEETING, 10)
+    assert d.message == "published_on 2026-01-13 is after the meeting (2026-01-12)"
+
+
+def test_published_on_between_issue_and_meeting_is_valid(tmp_path: Path) -> None:
+    assert meeting_errors(tmp_path, SUPPLEMENT.format(published="2026-01-09")) == []

@@ -446,8 +446,11 @@ def _page_labels(pdf: pikepdf.Pdf, front: int, first_number: int, front_label: s
     pdf.Root.PageLabels = pikepdf.Dictionary(Nums=nums)
 
 
-def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting) -> MeetingPacks:
-    """Render every pack of one meeting (see the module docstring)."""
+def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdfs: bool = True) -> MeetingPacks:
+    """Render every pack of one meeting (see the module docstring).
+
+    `item_pdfs=False` leaves out the per-item PDFs (the benchmark uses it to time the pack alone).
+    """
     committee = meeting.committee.committee
     date = long_date(meeting.meeting.date)
     context: dict[str, object] = {
@@ -518,13 +521,13 @@ def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting) -> MeetingPa
         members = pack("members", f"{committee.name}: members' pack, not for publication, {date}", front,
                        [*public, exempt], meeting.meeting.issued_on)
 
-    item_pdfs = {}
-    for run in public:
+    items: dict[int, PackFile] = {}
+    for run in public if item_pdfs else []:
         for entry in run.entries:
             pages = run.items[entry.item.number]
             title = f"Agenda item {entry.item.number}: {entry.item.title} ({committee.name}, {date})"
             pdf = _write(template, title, [], [run], pages=pages)
-            item_pdfs[entry.item.number] = PackFile(
+            items[entry.item.number] = PackFile(
                 entry.item.slug, title, pdf, 0, pages, {entry.item.number: pages},
                 {d: r for d, r in run.documents.items() if d.startswith(entry.item.slug + "-")},
                 run.published_on)
@@ -532,6 +535,6 @@ def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting) -> MeetingPa
     markers: dict[str, dict[str, int]] = {}
     for run in public:
         markers.update(_page_markers(run))
-    return MeetingPacks(agenda_pack, supplement_packs, consolidated, members, item_pdfs, ranges(public),
+    return MeetingPacks(agenda_pack, supplement_packs, consolidated, members, items, ranges(public),
                         documents(public), {d.id: d.heading for run in public for e in run.entries
                                             for d in e.documents}, markers)
