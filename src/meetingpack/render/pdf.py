@@ -105,6 +105,11 @@ class PageRange:
     def count(self) -> int:
         return self.last - self.first + 1
 
+    @property
+    def words(self) -> str:
+        """'pages 5 to 10' or 'page 9', for running text on the website."""
+        return f"page {self.first}" if self.first == self.last else f"pages {self.first} to {self.last}"
+
 
 @dataclass
 class Run:
