@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import itertools
 import re
 import shutil
 from pathlib import Path

@@ -18,7 +18,7 @@ from typing import Any
 
 import pikepdf
 import pytest
-from helpers_content import original, project
+from helpers_content import project
 from pypdf import PdfReader
 from weasyprint import HTML
 
@@ -43,6 +43,10 @@ agenda:
       documents:
         - report-budget.md
         - appendix-budget.md
+        - pdf: survey.pdf
+          title: Residents' survey
+          label: Appendix 2
+          description: One page of survey results.
     - title: Fees and charges
       published_on: 2026-01-09
       documents:
@@ -77,9 +81,9 @@ The Panel is asked to note the fees, and the [depot sale](report-depot.md) which
 """
 
 
-def _letter() -> bytes:
-    pages = "".join(f'<p style="break-before: page">Auditor letter page {n} of 2.</p>' for n in (1, 2))
-    return HTML(string=f"<html lang='en'><body>{pages}</body></html>").write_pdf()
+def _pdf(words: str, pages: int) -> bytes:
+    body = "".join(f'<p style="break-before: page">{words} page {n} of {pages}.</p>' for n in range(1, pages + 1))
+    return HTML(string=f"<html lang='en'><body>{body}</body></html>").write_pdf()
 
 
 @pytest.fixture(scope="module")
@@ -89,7 +93,8 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     tmp = tmp_path_factory.mktemp("cases")
     root = project(tmp, {
         "panel/2026-01-12/meeting.yaml": MEETING_YAML,
-        "panel/2026-01-12/auditor-letter.pdf": _letter(),
+        "panel/2026-01-12/auditor-letter.pdf": _pdf("Auditor letter", 2),
+        "panel/2026-01-12/survey.pdf": _pdf("Survey results", 1),
         "panel/2026-01-12/report-fees.md": FEES,
     })
     build_project(root, tmp / "build")  # raises on any content error
@@ -154,3 +159,16 @@ def test_link_to_an_exempt_paper_keeps_its_words_and_publishes_nothing_of_it(cas
         assert "Two bids were received" not in public
     members = PdfReader(io.BytesIO((out / case["meeting"]["members_pack"]["file"]).read_bytes()))
     assert "Two bids were received" in " ".join(p.extract_text() or "" for p in members.pages)
+
+
+def test_each_merged_page_shows_its_own_appendix_page(case: dict[str, Any]) -> None:
+    consolidated = pack(case, "consolidated")
+    pages = texts(case["out"], consolidated["file"])
+    front = consolidated["front_sheet_pages"]
+    for ending, words in (("auditor-letter", "Auditor letter page {k} of 2."),
+                          ("survey", "Survey results page {k} of 1.")):
+        doc = next(d for d in consolidated["documents"] if d["id"].endswith(ending))
+        count = 2 if ending == "auditor-letter" else 1
+        for k in range(1, count + 1):
+            number = doc["first_page"] + k - 1
+            assert words.format(k=k) in pages[front + number - 1], (ending, k)

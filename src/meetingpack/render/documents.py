@@ -22,7 +22,6 @@ from ..resolve import Document, ResolvedMeeting
 from .markdown import Heading, Image, LinkTarget, Options, render_markdown
 from .templates import render_template
 
-
 TEMPLATE_ANCHORS = frozenset({"title", "present", "also-in-attendance", "apologies", "background-papers",
                               "contact-officer", "workplan", "other-work", "ideas"})
 """Anchors the built-in document templates add (besides the Markdown's own headings), for link checks."""

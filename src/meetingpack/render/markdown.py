@@ -264,9 +264,7 @@ def render_markdown(text: str, options: Options) -> Rendered:
                 block(t, i, f"para-{paragraph_number}")
             else:
                 block(t, i)
-        elif t.type == "paragraph_open" and not t.hidden and not t.attrGet("id"):
-            block(t, i)
-        elif t.type == "list_item_open":
+        elif t.type == "paragraph_open" and not t.hidden and not t.attrGet("id") or t.type == "list_item_open":
             block(t, i)
         elif t.type == "table_open":
             after_resolved = False

@@ -52,14 +52,7 @@ from weasyprint.text.fonts import FontConfiguration
 from ..errors import BuildError
 from ..exempt import exempt_notice
 from ..resolve import Document, Item, ResolvedMeeting, local_target, long_date
-try:  # TEMPORARY until tagging.py lands
-    from . import tagging
-except ImportError:
-    class tagging:  # noqa: N801
-        @staticmethod
-        def mark_page_furniture(pdf, *, top, bottom): pass
-        @staticmethod
-        def add_underlay_figure(pdf, index, content, alt): pdf.pages[index].contents_add(content, prepend=True)
+from . import tagging
 from .documents import render_document
 from .markdown import LinkTarget
 from .templates import render_template
@@ -266,7 +259,7 @@ class _Linker:
         self.meeting = meeting
         self.run_of: dict[int, Run] = {e.item.number: run for run in runs for e in run.entries}
 
-    def for_document(self, doc: Document, item: Item, run: Run):  # noqa: ANN201 - a link callback
+    def for_document(self, doc: Document, item: Item, run: Run):
         def link(href: str) -> LinkTarget:
             local = local_target(href, doc.source.path)
             if local is None:
@@ -338,11 +331,11 @@ def _page_markers(run: Run) -> dict[str, dict[str, int]]:
         for doc in entry.documents:
             doc_range = run.documents[doc.id]
             markers: dict[str, int] = {}
-            for block in doc.blocks:
+            latest = doc_range.first
+            for block in doc.blocks:  # in document order, so pages only go up
                 page = run.anchors.get(f"{doc.id}-{block}")
-                if page is not None and doc_range.first < page <= doc_range.last and page not in markers.values():
-                    if all(page > p for p in markers.values()):
-                        markers[block] = page
+                if page is not None and latest < page <= doc_range.last:
+                    markers[block] = latest = page
             out[doc.id] = markers
     return out
 
@@ -430,7 +423,8 @@ def _underlay(pdf: pikepdf.Pdf, underlays: list[tuple[int, PackDocument, int]]) 
             src_page = opened[doc.source].pages[k]
             target = pdf.pages[index]
             form = pdf.copy_foreign(src_page.as_form_xobject())
-            name = target.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(f"/MpAppendix{k + 1}"))
+            # WeasyPrint's pages share one resource dictionary: one name per page that draws an appendix page
+            name = target.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(f"/MpAppendixP{index + 1}"))
             width, height = (float(v) for v in target.mediabox[2:4])
             rect = pikepdf.Rectangle(0, FOOTER_BAND, width, height)
             placement = target.calc_form_xobject_placement(form, name, rect, allow_shrink=True, allow_expand=True)
