@@ -276,3 +276,60 @@ def test_exempt_item_is_only_in_the_members_pack_with_its_range(built: Built) ->
     last = first + len(exempt_pages) - 1
     assert f"(Pages {first} - {last})" in flat(" ".join(texts[:front]))
     assert "Members' Pack (includes exempt information)" in flat(" ".join(texts[:front]))
+
+
+def _struct_elements(pdf: Any) -> list[Any]:
+    """Every structure element reachable from the structure tree root, in document order."""
+    import pikepdf
+
+    found = []
+
+    def walk(node: Any) -> None:
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+            return
+        found.append(node)
+        kids = node.get("/K")
+        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]) if kids is not None else []:
+            walk(kid)
+
+    kids = pdf.Root.StructTreeRoot.K
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        walk(kid)
+    return found
+
+
+def test_structure_tree_has_headings_tables_figures_and_no_stray_furniture(built: Built) -> None:
+    import pikepdf
+
+    entry = built.pack_entry(LATER, "consolidated")
+    letter = document(built, LATER, "inspection-letter")
+    with pikepdf.open(built.out / entry["file"]) as pdf:
+        assert pdf.Root.MarkInfo.Marked is True and str(pdf.Root.Lang) == "en-GB"
+        elements = _struct_elements(pdf)
+        kinds = [str(e.S) for e in elements]
+        assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/L", "/LI", "/Figure", "/Link"} <= set(kinds)
+        # header cells are tied to their data cells (WeasyPrint writes IDs and Headers)
+        ids = {str(e.ID) for e in elements if str(e.S) == "/TH" and "/ID" in e}
+        headers = [str(h) for e in elements if str(e.S) == "/TD" and "/A" in e and "/Headers" in e.A
+                   for h in e.A.Headers]
+        assert ids and headers and set(headers) <= ids
+        # each merged page of the existing PDF is a Figure with alternative text, on its own page
+        figures = [e for e in elements if str(e.S) == "/Figure" and "Letter from Ofsted" in str(e.get("/Alt", ""))]
+        assert len(figures) == 3
+        for k, figure in enumerate(figures):
+            page_index = entry["front_sheet_pages"] + letter["first_page"] - 1 + k
+            assert figure.Pg.objgen == pdf.pages[page_index].obj.objgen
+            assert f"page {k + 1} of 3" in str(figure.Alt)
+        # page furniture is not content: no marked content points at an element outside the tree
+        reachable = {e.objgen for e in elements}
+        tree = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+        artifacts = 0
+        for page in pdf.pages:
+            marked = tree.get(int(page.obj.StructParents))
+            for elem in marked if isinstance(marked, pikepdf.Array) else []:
+                assert elem is None or not isinstance(elem, pikepdf.Dictionary) or elem.objgen in reachable
+            ops = pikepdf.parse_content_stream(page)
+            artifacts += sum(1 for operands, op in ops
+                             if str(op) == "BDC" and operands and operands[0] == pikepdf.Name.Artifact)
+        # at least the page number of every numbered page, and every stamp and blank notice
+        assert artifacts >= entry["last_page"]
