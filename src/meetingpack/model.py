@@ -89,6 +89,11 @@ class Site(Record):
     transport_note: Text | None = Field(
         None, description="Note on getting to meetings, printed on every agenda front sheet."
     )
+    wards: list[Text] = Field(
+        default_factory=list,
+        description="The authority's wards. When given, the wards a report names are checked against it, and "
+        "the website has a page per ward listing the papers that affect it.",
+    )
 
     @field_validator("base_url")
     @classmethod
@@ -245,6 +250,10 @@ class AgendaItem(Record):
         None, ge=1, le=7,
         description="Part B only: paragraph (1-7) of Part 1 of Schedule 12A to the Local Government Act 1972.",
     )
+    webcast_at: str | None = Field(
+        None, pattern=r"^\d{1,2}:[0-5]\d:[0-5]\d$",
+        description="Where the item starts in the meeting's webcast recording, as H:MM:SS, e.g. '0:42:10'.",
+    )
 
     @model_validator(mode="after")
     def _standard_or_title(self) -> AgendaItem:
@@ -278,6 +287,9 @@ class Meeting(Record):
         description="Note to the public printed under the time; set to null to omit.",
     )
     status: MeetingStatus = Field(MeetingStatus.scheduled, description="scheduled, held, cancelled or postponed.")
+    webcast: Text | None = Field(
+        None, pattern=r"^https://", description="Address (https://...) of the meeting's webcast or recording."
+    )
     issued_on: dt.date = Field(description="Date the agenda was published.")
     issued_by: Contact = Field(description="Who issues the agenda, usually the chief executive (name and title).")
     agenda: Agenda = Field(description="The agenda items.")

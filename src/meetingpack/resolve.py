@@ -62,6 +62,27 @@ class Item:
     exempt_paragraph: int | None = None
     published_on: dt.date | None = None
     """For a supplementary item: when its papers were published, if known."""
+    webcast_at: int | None = None
+    """Seconds into the meeting's webcast at which the item starts."""
+
+    @property
+    def wards(self) -> list[str]:
+        """Wards the item's public reports name ('All' included as written)."""
+        found: list[str] = []
+        for doc in self.public_documents:
+            for ward in getattr(getattr(doc.source, "meta", None), "wards", []):
+                if ward not in found:
+                    found.append(ward)
+        return found
+
+    @property
+    def key_decision(self) -> bool | str | None:
+        """A public report's key decision flag: True, False, or a reference such as 'KD/2026/04'."""
+        for doc in self.public_documents:
+            value = getattr(getattr(doc.source, "meta", None), "key_decision", None)
+            if value is not None:
+                return value
+        return None
 
     @property
     def slug(self) -> str:
@@ -133,6 +154,14 @@ def clock(time: dt.time) -> str:
     return f"{hour}.{time.minute:02d} {'am' if time.hour < 12 else 'pm'}"
 
 
+def _seconds(offset: str | None) -> int | None:
+    """'0:42:10' -> 2530."""
+    if offset is None:
+        return None
+    hours, minutes, seconds = (int(part) for part in offset.split(":"))
+    return hours * 3600 + minutes * 60 + seconds
+
+
 def _slug(path: Path, used: set[str]) -> str:
     base = re.sub(r"[^a-z0-9]+", "-", path.stem.lower()).strip("-") or "document"
     slug, n = base, 2
@@ -193,12 +222,12 @@ def resolve_meeting(project: Project, committee: CommitteeSource, meeting: Meeti
             if entry.standard is not None:
                 std = standard[entry.standard]
                 items.append(Item(number, part, std.title, entry.note or std.note, [], supplementary,
-                                  published_on=entry.published_on))
+                                  published_on=entry.published_on, webcast_at=_seconds(entry.webcast_at)))
                 continue
             docs = [d for ref in entry.documents
                     if (d := _document(project, meeting, ref, part == "B", minute_starts, used)) is not None]
             items.append(Item(number, part, entry.title or "", entry.note, docs, supplementary,
-                              entry.exempt_paragraph, entry.published_on))
+                              entry.exempt_paragraph, entry.published_on, _seconds(entry.webcast_at)))
     minutes = None
     if meeting.minutes is not None and meeting.minutes in project.documents:
         minutes = _document(project, meeting, "minutes.md", False, minute_starts, set())

@@ -9,6 +9,7 @@ appendix without a work plan, and the sections a cover report should have.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -60,6 +61,10 @@ def _check_agenda(project: Project, committee: CommitteeSource, meeting: Meeting
                     report.error(meeting.yaml_path, line, col,
                                  f"published_on {item.published_on} is after the meeting ({meeting.meeting.date})",
                                  "papers must be published before or on the day of the meeting")
+            if item.webcast_at is not None and meeting.meeting.webcast is None:
+                line, col = meeting.positions.find(loc + ("webcast_at",))
+                report.error(meeting.yaml_path, line, col, "webcast_at is given but the meeting has no webcast",
+                             "add 'webcast: https://...' (the recording's address) to the meeting")
             for j, ref in enumerate(item.documents):
                 name = ref if isinstance(ref, str) else ref.pdf
                 line, col = meeting.positions.find(loc + ("documents", j))
@@ -194,6 +199,15 @@ def _check_document(project: Project, doc: DocumentSource, papers: dict[Path, di
             report.warning(doc.path, heading.line, 1, f"heading '{heading.text}' is nested too deep",
                            "use ## for sections and ### or #### within them")
     _check_links(project, doc, rendered, papers, report)
+    if isinstance(doc.meta, model.ReportMeta) and project.site.wards:
+        known = {w.lower(): w for w in project.site.wards}
+        for k, ward in enumerate(doc.meta.wards):
+            if ward.lower() != "all" and ward.lower() not in known:
+                line, col = doc.positions.find(("wards", k))
+                close = difflib.get_close_matches(ward, project.site.wards, n=1)
+                report.error(doc.path, line, col, f"unknown ward '{ward}'",
+                             f"did you mean '{close[0]}'?" if close else
+                             f"site.yaml lists: {', '.join(project.site.wards)}; or write 'All'")
     if isinstance(doc.meta, model.ReportMeta):
         sections = {h.text.lower() for h in rendered.headings if h.level == 2}
         for expected in EXPECTED_REPORT_SECTIONS:
