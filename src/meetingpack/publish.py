@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .errors import BuildError
@@ -30,8 +30,12 @@ def _write(stage: Path, output: Output) -> None:
         target.write_bytes(output.data or b"")
 
 
-def publish(outputs: Iterable[Output], out_dir: Path) -> int:
-    """Write every output into a staging folder, then swap it in for `out_dir`. Returns the file count."""
+def publish(outputs: Iterable[Output], out_dir: Path, finish: Callable[[Path], None] | None = None) -> int:
+    """Write every output into a staging folder, then swap it in for `out_dir`. Returns the file count.
+
+    `finish` runs on the staging folder once every output is written and before the swap (the
+    search index is made there); if it fails, the previous output stays.
+    """
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.staging-", dir=out_dir.parent))
@@ -42,6 +46,8 @@ def publish(outputs: Iterable[Output], out_dir: Path) -> int:
                 raise BuildError(f"two outputs would be written to {output.path}")
             seen.add(output.path)
             _write(stage, output)
+        if finish is not None:
+            finish(stage)
         os.chmod(stage, 0o755)
         old = out_dir.with_name(f".{out_dir.name}.old-{os.getpid()}")
         if out_dir.exists():

@@ -9,7 +9,9 @@ of their documents, titles of documents, file names or images is written.
 
 from __future__ import annotations
 
+import datetime as dt
 import posixpath
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,9 +22,9 @@ from .exempt import exempt_notice
 from .load import Project
 from .render.documents import render_document
 from .render.markdown import LinkTarget
-from .render.pdf import MeetingPacks, PackFile
+from .render.pdf import MeetingPacks, PackFile, PageRange
 from .render.templates import render_template
-from .resolve import Document, Item, ResolvedMeeting, local_target
+from .resolve import Document, Item, ResolvedMeeting, local_target, municipal_year
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,35 @@ def document_path(meeting: ResolvedMeeting, item: Item | None, doc: Document) ->
     return f"{folder}/{doc.slug}.pdf" if doc.kind == "pdf" else f"{folder}/{doc.slug}/index.html"
 
 
+@dataclass(frozen=True)
+class Paper:
+    """A public paper as the website lists it: its HTML view (if any) and its PDF, by meeting-relative paths."""
+
+    doc: Document
+    html: str | None
+    pdf: str
+    pdf_size: int
+    pdf_pages: int
+    pages: PageRange | None
+    """Where it is in the pack."""
+
+
+def papers(meeting: ResolvedMeeting, item: Item, packs: MeetingPacks) -> list[Paper]:
+    """The public papers of an item, with their files (paths relative to the meeting's folder)."""
+    out = []
+    for doc in item.public_documents:
+        doc_id = f"{item.slug}-{doc.slug}"
+        pdf_path = f"{item.slug}/{doc.slug}.pdf"
+        if doc.kind == "pdf":
+            size, count = doc.source.path.stat().st_size, len(doc.pdf_pages)
+            out.append(Paper(doc, None, pdf_path, size, count, packs.documents.get(doc_id)))
+            continue
+        cut = packs.document_pdfs.get(doc_id)
+        out.append(Paper(doc, f"{item.slug}/{doc.slug}/index.html", pdf_path, len(cut.pdf) if cut else 0,
+                         cut.total_pages if cut else 0, packs.documents.get(doc_id)))
+    return out
+
+
 def _site_links(meeting: ResolvedMeeting, doc: Document, page: str) -> Callable[[str], LinkTarget]:
     """Links between the papers of a meeting, as relative links between their pages.
 
@@ -91,9 +122,10 @@ def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Ite
     doc_id = f"{item.slug}-{doc.slug}" if item is not None else ""
     rendered = render_document(env, meeting, doc, id_prefix="", image_src=lambda src: src,
                                link=_site_links(meeting, doc, path), page_markers=packs.page_markers.get(doc_id, {}))
-    out.append(_page(env, path, "site/document.html", site=meeting.site, meeting=meeting, doc=doc,
+    cut = packs.document_pdfs.get(doc_id)
+    out.append(_page(env, path, "site/document.html", site=meeting.site, meeting=meeting, doc=doc, item=item,
                      body=rendered.html, headings=[h for h in rendered.headings if h.level == 2],
-                     pages=packs.documents.get(doc_id)))
+                     pages=packs.documents.get(doc_id), pdf=cut, pdf_name=f"../{doc.slug}.pdf"))
     folder = posixpath.dirname(path)
     for image in sorted({img.src for img in rendered.images}):
         out.append(Output(f"{folder}/{image}", source=(doc.source.path.parent / image).resolve()))
@@ -112,29 +144,90 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
         for doc in item.public_documents:
             if doc.kind == "pdf":
                 out.append(Output(document_path(meeting, item, doc), source=doc.source.path))
+            elif f"{item.slug}-{doc.slug}" in packs.document_pdfs:
+                out.append(Output(f"{folder}/{doc.slug}.pdf", packs.document_pdfs[f"{item.slug}-{doc.slug}"].pdf))
             out.extend(_document_pages(env, meeting, item, doc, packs))
         out.append(_page(env, f"{folder}/index.html", "site/item.html", site=meeting.site, meeting=meeting,
-                         item=item, pages=packs.items.get(item.number), item_pdf=item_pdf,
+                         item=item, papers=papers(meeting, item, packs),
+                         pages=packs.items.get(item.number), item_pdf=item_pdf,
                          item_pdf_name=posixpath.basename(pdf_file(meeting, item_pdf)) if item_pdf else None,
                          notice=exempt_notice(item.exempt_paragraph) if item.exempt else None))
     if meeting.minutes is not None:
         out.extend(_document_pages(env, meeting, None, meeting.minutes, packs))
     downloads = [(pack, posixpath.basename(pdf_file(meeting, pack))) for pack in packs.public]
     out.append(_page(env, f"{base}/index.html", "site/meeting.html", site=meeting.site, meeting=meeting,
-                     packs=packs, downloads=downloads, exempt_notice=exempt_notice))
+                     packs=packs, downloads=downloads, exempt_notice=exempt_notice,
+                     papers={item.number: papers(meeting, item, packs) for item in meeting.items}))
     return out
 
 
-def render_site_pages(env: jinja2.Environment, project: Project, meetings: list[ResolvedMeeting]) -> list[Output]:
-    """The pages that list meetings: the home page and one page per committee, plus the stylesheet."""
+def is_past(meeting: ResolvedMeeting, meetings: list[ResolvedMeeting]) -> bool:
+    """A meeting is past once it is held, or once a later meeting of its committee is held.
+
+    The build does not look at today's date, so that the same sources always
+    give the same site; a meeting moves to "past" when its status says so.
+    """
+    if meeting.meeting.status.value == "held":
+        return True
+    return any(m.meeting.status.value == "held" and m.meeting.date > meeting.meeting.date
+               for m in meetings if m.committee.slug == meeting.committee.slug)
+
+
+@dataclass(frozen=True)
+class Published:
+    """A public paper and when it was published, for "recently published" lists and ward pages."""
+
+    date: dt.date
+    meeting: ResolvedMeeting
+    item: Item
+    paper: Paper
+
+
+def published_papers(rendered: list[tuple[ResolvedMeeting, MeetingPacks]]) -> list[Published]:
+    """Every public paper, newest first (then by meeting and agenda order)."""
+    found = []
+    for meeting, packs in rendered:
+        for item in meeting.items:
+            date = item.published_on or meeting.meeting.issued_on
+            found.extend(Published(date, meeting, item, paper) for paper in papers(meeting, item, packs))
+    return sorted(found, key=lambda p: (-p.date.toordinal(), p.meeting.url_path, p.item.number))
+
+
+def ward_slug(ward: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", ward.lower()).strip("-")
+
+
+def render_site_pages(env: jinja2.Environment, project: Project,
+                      rendered: list[tuple[ResolvedMeeting, MeetingPacks]], checks: dict[str, int]) -> list[Output]:
+    """The pages that list meetings and papers: home, committees, wards, search and the accessibility statement."""
     out = []
-    by_committee = {c.slug: [m for m in meetings if m.committee.slug == c.slug] for c in project.committees}
+    meetings = [m for m, _ in rendered]
+    site = project.site
+    published = published_papers(rendered)
     for committee in project.committees:
-        out.append(_page(env, f"{committee.slug}/index.html", "site/committee.html", site=project.site,
-                         source=committee, committee=committee.committee, meetings=by_committee[committee.slug]))
-    out.append(_page(env, "index.html", "site/index.html", site=project.site, committees=project.committees,
-                     meetings=meetings))
+        mine = [m for m in meetings if m.committee.slug == committee.slug]
+        years: dict[str, list[ResolvedMeeting]] = {}
+        for m in sorted(mine, key=lambda m: m.meeting.date, reverse=True):
+            start = municipal_year(m.meeting.date)
+            years.setdefault(f"{start}/{(start + 1) % 100:02d}", []).append(m)
+        out.append(_page(env, f"{committee.slug}/index.html", "site/committee.html", site=site,
+                         source=committee, committee=committee.committee, years=years,
+                         upcoming=sorted((m for m in mine if not is_past(m, meetings)), key=lambda m: m.meeting.date),
+                         is_past=is_past, meetings=meetings))
+    upcoming = sorted((m for m in meetings if not is_past(m, meetings)), key=lambda m: (m.meeting.date, m.url_path))
+    out.append(_page(env, "index.html", "site/index.html", site=site, committees=project.committees,
+                     upcoming=upcoming, recent=published[:10], meetings=meetings))
+    wards = site.wards or sorted({w for p in published for w in p.item.wards if w.lower() != "all"})
+    everywhere = [p for p in published if any(w.lower() == "all" for w in p.item.wards)]
+    for ward in wards:
+        mine = [p for p in published if ward in p.item.wards]
+        out.append(_page(env, f"wards/{ward_slug(ward)}/index.html", "site/ward.html", site=site, ward=ward,
+                         papers=mine, everywhere=everywhere))
+    if wards:
+        out.append(_page(env, "wards/index.html", "site/wards.html", site=site,
+                         wards=[(w, ward_slug(w), sum(w in p.item.wards for p in published)) for w in wards]))
+    out.append(_page(env, "search/index.html", "site/search.html", site=site))
+    out.append(_page(env, "accessibility/index.html", "site/accessibility.html", site=site, checks=checks))
     css = render_template(env, "site/site.css", colours=project.site.colours)
     out.append(Output("assets/site.css", css.encode("utf-8")))
     return out
-

@@ -8,6 +8,7 @@ error leaves the previous output untouched (see publish.py).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,6 +17,7 @@ from ..errors import Report
 from ..publish import publish
 from ..render.pdf import MeetingPacks, PackFile, render_packs
 from ..render.templates import make_environment
+from ..search import index_site
 from ..resolve import ResolvedMeeting, resolve_project
 from ..site import Output, pdf_file, render_meeting_site, render_site_pages
 from .check import check_project
@@ -86,6 +88,25 @@ def manifest(meetings: list[tuple[ResolvedMeeting, MeetingPacks]]) -> dict[str, 
     return {"generator": "meetingpack", "meetings": entries}
 
 
+def accessibility_checks(outputs: list[Output], rendered: list[tuple[ResolvedMeeting, MeetingPacks]]) -> dict[str, int]:
+    """What the accessibility statement reports, counted from the pages and PDFs this build made."""
+    pages = [o.data.decode("utf-8") for o in outputs
+             if o.path.startswith("site/") and o.path.endswith(".html") and o.data is not None]
+    documents = [p for p in pages if "data-pagefind-body" in p]
+    images = [m for p in pages for m in re.findall(r"<img\b[^>]*>", p)]
+    tables = [m for p in pages for m in re.findall(r"<table\b.*?</table>", p, flags=re.S)]
+    pdfs = sum(len(packs.public) + len(packs.item_pdfs) + len(packs.document_pdfs) for _, packs in rendered)
+    return {
+        "html_documents": len(documents),
+        "images": len(images),
+        "images_with_alt": sum(bool(re.search(r'\balt="[^"]+"', i)) for i in images),
+        "tables": len(tables),
+        "tables_with_headers": sum("<th" in t for t in tables),
+        "tagged_pdfs": pdfs,
+        "pdf_appendices": sum(1 for m, _ in rendered for i in m.items for d in i.public_documents if d.kind == "pdf"),
+    }
+
+
 def build_project(source: Path, out: Path, progress: Callable[[str], None] = lambda _: None) -> BuildResult:
     """Build the site and packs of the content in `source` into `out`, replacing it whole.
 
@@ -106,9 +127,11 @@ def build_project(source: Path, out: Path, progress: Callable[[str], None] = lam
             # Exempt papers go only into build/private/, never under site/ (Schedule 12A).
             outputs.append(Output(private_pack_file(meeting), packs.members.pdf))
         outputs.extend(Output("site/" + o.path, o.data, o.source) for o in render_meeting_site(env, meeting, packs))
-    outputs.extend(Output("site/" + o.path, o.data, o.source) for o in render_site_pages(env, project, meetings))
+    checks = accessibility_checks(outputs, rendered)
+    outputs.extend(Output("site/" + o.path, o.data, o.source)
+                   for o in render_site_pages(env, project, rendered, checks))
     data = json.dumps(manifest(rendered), indent=2, ensure_ascii=False) + "\n"
     outputs.append(Output("manifest.json", data.encode("utf-8")))
-    files = publish(outputs, out)
+    files = publish(outputs, out, finish=lambda stage: index_site(stage / "site"))
     return BuildResult(report, len(meetings), files, out)
 

@@ -161,6 +161,8 @@ class MeetingPacks:
     """With the exempt papers: for build/private/ only, never for the website."""
     item_pdfs: dict[int, PackFile]
     """The papers of each public item, cut from the pack, by item number."""
+    document_pdfs: dict[str, PackFile]
+    """Each public Markdown paper on its own, cut from the pack, by document id."""
     items: dict[int, PageRange]
     """Printed pages of each public item (exempt items are absent)."""
     documents: dict[str, PageRange]
@@ -448,7 +450,7 @@ def _page_labels(pdf: pikepdf.Pdf, front: int, first_number: int, front_label: s
 def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdfs: bool = True) -> MeetingPacks:
     """Render every pack of one meeting (see the module docstring).
 
-    `item_pdfs=False` leaves out the per-item PDFs (the benchmark uses it to time the pack alone).
+    `item_pdfs=False` leaves out the per-item and per-paper PDFs (the benchmark times the pack alone).
     """
     committee = meeting.committee.committee
     date = long_date(meeting.meeting.date)
@@ -521,6 +523,7 @@ def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdfs
                        [*public, exempt], meeting.meeting.issued_on)
 
     items: dict[int, PackFile] = {}
+    papers: dict[str, PackFile] = {}
     for run in public if item_pdfs else []:
         for entry in run.entries:
             pages = run.items[entry.item.number]
@@ -530,10 +533,17 @@ def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdfs
                 entry.item.slug, title, pdf, 0, pages, {entry.item.number: pages},
                 {d: r for d, r in run.documents.items() if d.startswith(entry.item.slug + "-")},
                 run.published_on)
+            for doc in entry.documents:
+                if doc.pdf_pages:  # an existing PDF is published as it came
+                    continue
+                pages = run.documents[doc.id]
+                title = f"{doc.heading} (agenda item {entry.item.number}, {committee.name}, {date})"
+                papers[doc.id] = PackFile(doc.id, title, _write(template, title, [], [run], pages=pages), 0,
+                                          pages, {}, {doc.id: pages}, run.published_on)
 
     markers: dict[str, dict[str, int]] = {}
     for run in public:
         markers.update(_page_markers(run))
-    return MeetingPacks(agenda_pack, supplement_packs, consolidated, members, items, ranges(public),
+    return MeetingPacks(agenda_pack, supplement_packs, consolidated, members, items, papers, ranges(public),
                         documents(public), {d.id: d.heading for run in public for e in run.entries
                                             for d in e.documents}, markers)

@@ -39,6 +39,15 @@ def _filesize(size: int) -> str:
     return f"{size / (1024 * 1024):.1f} MB"
 
 
+def _duration(seconds: int) -> str:
+    """865 -> '14 min 25 s', 8475 -> '2 h 21 min 15 s': an offset into a recording, in words a reader says."""
+    hours, rest = divmod(int(seconds), 3600)
+    minutes, secs = divmod(rest, 60)
+    parts = [f"{hours} h"] if hours else []
+    parts += [f"{minutes} min"] if minutes or hours else []
+    return " ".join(parts + [f"{secs} s"])
+
+
 def make_environment(content_root: Path) -> jinja2.Environment:
     """A Jinja environment searching the content's templates, then the built-in ones."""
     search = [content_root / "templates", builtin_templates()]
@@ -50,7 +59,7 @@ def make_environment(content_root: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(long_date=long_date, clock=clock, inline=_markdown_inline, filesize=_filesize)
+    env.filters.update(long_date=long_date, clock=clock, inline=_markdown_inline, filesize=_filesize, duration=_duration)
     env.globals["search_path"] = [str(p) for p in search]
     return env
 
