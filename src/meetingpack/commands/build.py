@@ -17,8 +17,8 @@ from ..errors import Report
 from ..publish import publish
 from ..render.pdf import MeetingPacks, PackFile, render_packs
 from ..render.templates import make_environment
-from ..search import index_site
 from ..resolve import ResolvedMeeting, resolve_project
+from ..search import index_site
 from ..site import Output, pdf_file, render_meeting_site, render_site_pages
 from .check import check_project
 
@@ -94,7 +94,7 @@ def accessibility_checks(outputs: list[Output], rendered: list[tuple[ResolvedMee
              if o.path.startswith("site/") and o.path.endswith(".html") and o.data is not None]
     documents = [p for p in pages if "data-pagefind-body" in p]
     images = [m for p in pages for m in re.findall(r"<img\b[^>]*>", p)]
-    tables = [m for p in pages for m in re.findall(r"<table\b.*?</table>", p, flags=re.S)]
+    tables = [m for p in pages for m in re.findall(r"<table\b.*?</table>", p, flags=re.DOTALL)]
     pdfs = sum(len(packs.public) + len(packs.item_pdfs) + len(packs.document_pdfs) for _, packs in rendered)
     return {
         "html_documents": len(documents),
