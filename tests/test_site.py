@@ -1,0 +1,101 @@
+"""The website's pages for the bundled example, read back as HTML (the browser tests are in tests/browser/)."""
+
+from __future__ import annotations
+
+import gzip
+import html
+import re
+
+from conftest import Built
+
+LATER = "children-young-people/2026-03-02"
+EARLIER = "children-young-people/2025-12-09"
+EXEMPT_PHRASE = "commercially confidential tender prices"
+
+
+def text(page: str) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page)))
+
+
+def test_home_lists_upcoming_meetings_and_recent_papers(built: Built) -> None:
+    home = built.html("index.html")
+    upcoming = home.split("<h2>Upcoming meetings</h2>")[1].split("<h2>")[0]
+    assert "Monday 2 March 2026, 10.00 am" in upcoming and "9 December 2025" not in upcoming
+    recent = text(home.split("<h2>Recently published papers</h2>")[1].split("<h2>")[0])
+    # newest first: the supplementary report published on 26 February comes before the agenda's papers
+    assert recent.index("Future of Eastwood Youth Centre") < recent.index("Fostering recruitment")
+    assert "Published Thursday 26 February 2026" in recent
+    assert "residential" not in recent.lower()
+
+
+def test_committee_page_groups_meetings_by_municipal_year(built: Built) -> None:
+    page = built.html("children-young-people/index.html")
+    assert "<h3>Municipal year 2025/26</h3>" in page
+    year = page.split("<h3>Municipal year 2025/26</h3>")[1].split("</ul>")[0]
+    assert year.index("2 March 2026") < year.index("9 December 2025")
+    assert 'href="../children-young-people/calendar.ics"' in page
+    assert '<table class="data workplan"' in page
+
+
+def test_each_paper_has_an_html_view_and_a_pdf_with_size_and_pages(built: Built) -> None:
+    page = built.html(f"{LATER}/index.html")
+    link = re.search(r'<a href="item-7/report-fostering/index.html">Fostering recruitment and placement sufficiency</a>'
+                     r' <span class="alt-format">\(<a href="item-7/report-fostering.pdf">PDF.*?'
+                     r'<span class="file-meta">(\d+) KB, (\d+) pages</span>\)', page)
+    assert link, "the fostering report is listed with its HTML view and its PDF"
+    pdf = built.reader(f"site/{LATER}/item-7/report-fostering.pdf")
+    assert len(pdf.pages) == int(link.group(2))
+    assert abs((built.site / LATER / "item-7" / "report-fostering.pdf").stat().st_size / 1024
+               - int(link.group(1))) <= 1
+    first = pdf.pages[0].extract_text()
+    assert "Agenda Item 7." in first and "FOSTERING RECRUITMENT" in first.upper()
+    document = built.html(f"{LATER}/item-7/report-fostering/index.html")
+    assert '<a href="../report-fostering.pdf">Download this paper as a PDF</a>' in document
+
+
+def test_ward_pages_list_the_papers_that_affect_each_ward(built: Built) -> None:
+    index = built.html("wards/index.html")
+    for ward in ("Eastwood", "Fairholme", "Riverside"):
+        assert f">{ward}</a>" in index
+    eastwood = built.html("wards/eastwood/index.html")
+    about = eastwood.split("<h2>Papers about Eastwood</h2>")[1].split("<h2>")[0]
+    assert "Future of Eastwood Youth Centre" in about and "key decision KD/2026/04" in about
+    everywhere = eastwood.split("<h2>Papers that affect every ward</h2>")[1]
+    assert "Fostering recruitment" in everywhere and "Future of Eastwood" not in everywhere
+    riverside = built.html("wards/riverside/index.html")
+    assert "No published paper names Riverside" in riverside
+    for page in built.site.glob("wards/**/*.html"):
+        assert "residential" not in page.read_text().lower()  # the exempt report names every ward
+
+
+def test_webcast_offsets_are_shown_on_items(built: Built) -> None:
+    item = text(built.html(f"{EARLIER}/item-6/index.html")).replace(" :", ":")
+    assert "Watch the webcast of this meeting: this item starts 14 min 25 s into the recording." in item
+    assert 'href="https://webcasts.aldermoor.gov.uk/panels/children-young-people/2025-12-09"' in \
+        built.html(f"{EARLIER}/index.html")
+    assert "2 h 21 min 15 s" in text(built.html(f"{EARLIER}/item-8/index.html"))
+    assert "webcast" not in built.html(f"{LATER}/item-6/index.html").lower()
+
+
+def test_accessibility_statement_reports_what_the_build_checked(built: Built) -> None:
+    page = text(built.html("accessibility/index.html"))
+    documents = len([p for p in built.site.rglob("index.html") if "data-pagefind-body" in p.read_text()])
+    assert f"Papers published as web pages {documents}" in page
+    images = re.search(r"Images with a text alternative (\d+) of (\d+)", page)
+    assert images and images.group(1) == images.group(2) and int(images.group(1)) >= 1
+    tables = re.search(r"Data tables with header cells (\d+) of (\d+)", page)
+    assert tables and tables.group(1) == tables.group(2) and int(tables.group(1)) >= 5
+    assert "Existing PDF appendices, each described in words 1" in page
+    assert "WCAG) version 2.2 at level AA" in page
+
+
+def test_search_index_covers_the_papers_and_nothing_exempt(built: Built) -> None:
+    folder = built.site / "pagefind"
+    assert (folder / "pagefind.js").is_file() and (folder / "pagefind-ui.js").is_file()
+    fragments = [gzip.decompress(f.read_bytes()) for f in (folder / "fragment").iterdir()]
+    assert len(fragments) == len([p for p in built.site.rglob("index.html") if "data-pagefind-body" in p.read_text()])
+    everything = b" ".join(fragments).decode("utf-8", "replace")
+    assert "foster" in everything.lower()
+    assert EXEMPT_PHRASE not in everything and "report-residential-framework" not in everything
+    page = built.html("search/index.html")
+    assert '<script src="../pagefind/pagefind-ui.js"></script>' in page and "<noscript>" in page
