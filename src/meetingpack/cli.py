@@ -44,7 +44,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     started = time.monotonic()
     say = (lambda text: print(f"  {text}", file=sys.stderr)) if not args.quiet else (lambda text: None)
     try:
-        result = build_project(args.source, args.out, progress=say)
+        result = build_project(args.source, args.out, progress=say, jobs=args.jobs)
     except ContentError as exc:
         _print_report(exc.report)
         print(f"pack build: {_summary(exc.report)}; nothing was written, {args.out} is unchanged",
@@ -72,6 +72,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE, help="content folder (default: content)")
     b.add_argument("--out", type=Path, default=DEFAULT_OUT, help="output folder (default: build)")
     b.add_argument("--quiet", "-q", action="store_true", help="print only problems and the summary")
+    b.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="meetings to render at once (default: one per core)")
     b.set_defaults(run=cmd_build)
     c = sub.add_parser("check", help="check the content without writing anything")
     c.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE, help="content folder (default: content)")

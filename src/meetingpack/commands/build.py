@@ -8,8 +8,11 @@ error leaves the previous output untouched (see publish.py).
 from __future__ import annotations
 
 import json
+import multiprocessing
+import os
 import re
 from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,7 +110,53 @@ def accessibility_checks(outputs: list[Output], rendered: list[tuple[ResolvedMee
     }
 
 
-def build_project(source: Path, out: Path, progress: Callable[[str], None] = lambda _: None) -> BuildResult:
+_WORK: tuple[Path, list[ResolvedMeeting]] | None = None
+"""What the worker processes render: set before they are forked, so that nothing big is pickled to them."""
+
+
+def _render_one(index: int) -> MeetingPacks:
+    assert _WORK is not None
+    root, meetings = _WORK
+    return render_packs(make_environment(root), meetings[index])
+
+
+def _render_packs(root: Path, meetings: list[ResolvedMeeting], jobs: int,
+                  progress: Callable[[str], None]) -> list[MeetingPacks]:
+    """Render every meeting's packs, in separate processes when there are several meetings and cores.
+
+    Each meeting's render is a pure function of its sources, so the order in
+    which the processes finish changes nothing in the output.
+    """
+    global _WORK
+    if jobs <= 1 or len(meetings) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        env = make_environment(root)
+        out = []
+        for meeting in meetings:
+            progress(f"rendering {meeting.url_path}")
+            out.append(render_packs(env, meeting))
+        return out
+    _WORK = (root, meetings)
+    try:
+        context = multiprocessing.get_context("fork")
+        with ProcessPoolExecutor(max_workers=min(jobs, len(meetings)), mp_context=context) as pool:
+            futures = [pool.submit(_render_one, i) for i in range(len(meetings))]
+            for meeting, future in zip(meetings, futures, strict=True):
+                future.add_done_callback(lambda _, m=meeting: progress(f"rendered {m.url_path}"))
+            return [future.result() for future in futures]
+    finally:
+        _WORK = None
+
+
+def default_jobs() -> int:
+    """How many meetings to render at once: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def build_project(source: Path, out: Path, progress: Callable[[str], None] = lambda _: None,
+                  jobs: int | None = None) -> BuildResult:
     """Build the site and packs of the content in `source` into `out`, replacing it whole.
 
     Raises ContentError (with every problem) before writing anything if the content has errors.
@@ -117,11 +166,10 @@ def build_project(source: Path, out: Path, progress: Callable[[str], None] = lam
     assert project is not None
     meetings = resolve_project(project)
     env = make_environment(project.root)
+    jobs = default_jobs() if jobs is None else jobs
     outputs: list[Output] = []
     rendered: list[tuple[ResolvedMeeting, MeetingPacks]] = []
-    for meeting in meetings:
-        progress(f"rendering {meeting.url_path}")
-        packs = render_packs(env, meeting)
+    for meeting, packs in zip(meetings, _render_packs(project.root, meetings, jobs, progress), strict=True):
         rendered.append((meeting, packs))
         if packs.members is not None:
             # Exempt papers go only into build/private/, never under site/ (Schedule 12A).
