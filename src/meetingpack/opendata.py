@@ -40,8 +40,8 @@ from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape
 from zoneinfo import ZoneInfo
 
-from feedgen.feed import FeedGenerator
-from icalendar import Calendar, Event, Timezone, vDuration
+from feedgen.feed import FeedGenerator  # type: ignore[import-untyped]
+from icalendar import Calendar, Event, Timezone, vDuration  # type: ignore[import-untyped]
 
 from . import model
 from .exempt import exempt_notice
@@ -280,7 +280,7 @@ def _feed_papers(meetings: Iterable[ResolvedMeeting]) -> list[_Paper]:
     their own: the content does not say when they were published, and they
     appear here when the next meeting's agenda publishes them as a paper.
     """
-    papers = []
+    papers: list[_Paper] = []
     for meeting in meetings:
         for item in meeting.items:
             published = _published(meeting, item) or meeting.meeting.date
@@ -469,20 +469,21 @@ def meeting_json_ld(meeting: ResolvedMeeting) -> str:
     """
     m = meeting.meeting
     site = meeting.site
+    status = _STATUS[m.status]
     place = {"@type": "Place", "name": m.venue, "address": m.venue}
     data: dict[str, object] = {
         "@context": "https://schema.org",
         "@type": "Event",
         "name": meeting.committee.committee.name,
         "description": f"Meeting of the {meeting.committee.committee.name}, {long_date(m.date)}."
-                       + (" " + _STATUS[m.status].note if _STATUS[m.status].note else ""),
+                       + (f" {status.note}" if status.note else ""),
         "startDate": _start(meeting).isoformat(),
     }
     end = _end(meeting)
     if end is not None:
         data["endDate"] = end.isoformat()
     data.update({
-        "eventStatus": f"https://schema.org/{_STATUS[m.status].schema_org}",
+        "eventStatus": f"https://schema.org/{status.schema_org}",
         "eventAttendanceMode": "https://schema.org/"
                                + ("MixedEventAttendanceMode" if m.webcast else "OfflineEventAttendanceMode"),
         "location": [place, {"@type": "VirtualLocation", "url": m.webcast}] if m.webcast else place,

@@ -155,8 +155,9 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
     if meeting.minutes is not None:
         out.extend(_document_pages(env, meeting, None, meeting.minutes, packs))
     downloads = [(pack, posixpath.basename(pdf_file(meeting, pack))) for pack in packs.public]
+    from .opendata import meeting_json_ld  # not at the top: opendata imports this module
     out.append(_page(env, f"{base}/index.html", "site/meeting.html", site=meeting.site, meeting=meeting,
-                     packs=packs, downloads=downloads, exempt_notice=exempt_notice,
+                     packs=packs, downloads=downloads, exempt_notice=exempt_notice, json_ld=meeting_json_ld(meeting),
                      papers={item.number: papers(meeting, item, packs) for item in meeting.items}))
     return out
 

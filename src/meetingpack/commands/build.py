@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Report
+from ..opendata import calendars, meeting_json, papers_feed, sitemap
 from ..publish import publish
 from ..render.pdf import MeetingPacks, PackFile, render_packs
 from ..render.templates import make_environment
@@ -178,6 +179,10 @@ def build_project(source: Path, out: Path, progress: Callable[[str], None] = lam
     checks = accessibility_checks(outputs, rendered)
     outputs.extend(Output("site/" + o.path, o.data, o.source)
                    for o in render_site_pages(env, project, rendered, checks))
+    pages = [o.path.removeprefix("site/") for o in outputs if o.path.startswith("site/") and o.path.endswith(".html")]
+    opendata = [*calendars(project, meetings), papers_feed(project, rendered),
+                *(meeting_json(m, p) for m, p in rendered), sitemap(project.site, pages)]
+    outputs.extend(Output("site/" + o.path, o.data, o.source) for o in opendata)
     data = json.dumps(manifest(rendered), indent=2, ensure_ascii=False) + "\n"
     outputs.append(Output("manifest.json", data.encode("utf-8")))
     files = publish(outputs, out, finish=lambda stage: index_site(stage / "site"))
