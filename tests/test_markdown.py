@@ -44,8 +44,10 @@ def test_autolink_to_javascript_gives_no_link() -> None:
 def test_table_caption_paragraph_becomes_the_caption() -> None:
     html = render("Table: Forecast by *service*\n\n"
                   "| Service | Forecast |\n|---|---|\n| Housing | 1 |\n").html
-    assert html.startswith('<table class="data">\n'
-                           "<caption>Forecast by <em>service</em></caption>\n<thead>")
+    assert html.startswith('<div class="table-scroll" role="region" tabindex="0" aria-labelledby="table-1-caption">\n'
+                           '<table class="data">\n'
+                           '<caption id="table-1-caption">Forecast by <em>service</em></caption>\n<thead>')
+    assert html.rstrip().endswith("</table>\n</div>")
     assert "Table:" not in html
     assert "<p>" not in html
     assert '<th scope="col">Service</th>' in html
@@ -263,3 +265,9 @@ def test_heading_lines_include_line_offset() -> None:
 def test_image_line_inside_a_paragraph() -> None:
     rendered = render("The chart below\nshows spending.\n![A chart](chart.png)\n", line_offset=10)
     assert [i.line for i in rendered.images] == [13]
+
+
+def test_a_table_without_caption_is_a_region_named_by_its_number() -> None:
+    html = render("| A |\n|---|\n| 1 |\n\n| B |\n|---|\n| 2 |\n", id_prefix="x-").html
+    assert html.count('<div class="table-scroll" role="region" tabindex="0"') == 2
+    assert 'aria-label="Table 1"' in html and 'aria-label="Table 2"' in html

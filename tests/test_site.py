@@ -98,4 +98,7 @@ def test_search_index_covers_the_papers_and_nothing_exempt(built: Built) -> None
     assert "foster" in everything.lower()
     assert EXEMPT_PHRASE not in everything and "report-residential-framework" not in everything
     page = built.html("search/index.html")
-    assert '<script src="../pagefind/pagefind-ui.js"></script>' in page and "<noscript>" in page
+    assert '<script type="module" src="../assets/search.js"></script>' in page and "<noscript>" in page
+    assert '<label for="search-input"' in page and 'role="search"' in page
+    script = (built.site / "assets" / "search.js").read_text()
+    assert "pagefind/pagefind.js" in script and "textContent" in script

@@ -231,4 +231,5 @@ def render_site_pages(env: jinja2.Environment, project: Project,
     out.append(_page(env, "accessibility/index.html", "site/accessibility.html", site=site, checks=checks))
     css = render_template(env, "site/site.css", colours=project.site.colours)
     out.append(Output("assets/site.css", css.encode("utf-8")))
+    out.append(Output("assets/search.js", render_template(env, "site/search.js").encode("utf-8")))
     return out

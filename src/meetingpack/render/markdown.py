@@ -299,8 +299,39 @@ def render_markdown(text: str, options: Options) -> Rendered:
                 marked.append(marker)
             marked.append(t)
         tokens = marked
+    tokens = _scrollable_tables(tokens, options.id_prefix)
     result.html = _MD.renderer.render(tokens, _MD.options, env)
     return result
+
+
+def _scrollable_tables(tokens: list[Token], id_prefix: str) -> list[Token]:
+    """Wrap each table in a region that scrolls sideways on a narrow screen and can be reached by keyboard.
+
+    The region is named by the table's caption (or "Table N"), so that a
+    screen reader says what it is; on paper the wrapper changes nothing.
+    """
+    out: list[Token] = []
+    count = 0
+    for i, t in enumerate(tokens):
+        if t.type == "table_open":
+            count += 1
+            caption = i + 1 < len(tokens) and tokens[i + 1].type == "caption_open"
+            if caption:
+                tokens[i + 1].attrSet("id", f"{id_prefix}table-{count}-caption")
+            name = (f'aria-labelledby="{id_prefix}table-{count}-caption"' if caption
+                    else f'aria-label="Table {count}"')
+            wrapper = Token("html_block", "", 0, block=True)
+            wrapper.content = f'<div class="table-scroll" role="region" tabindex="0" {name}>\n'
+            out.append(wrapper)
+            out.append(t)
+        elif t.type == "table_close":
+            out.append(t)
+            end = Token("html_block", "", 0, block=True)
+            end.content = "</div>\n"
+            out.append(end)
+        else:
+            out.append(t)
+    return out
 
 
 def _retarget(link_open: Token, siblings: list[Token], target: LinkTarget) -> None:
