@@ -31,19 +31,29 @@ NARROW_PAGES = [
 ]
 
 
-def test_axe_every_page(open_context: Any, server: Any, html_pages: list[str], axe_js: str) -> None:
-    context, guard = open_context()
-    context.add_init_script(script=axe_js)  # faster than injecting it into each page
-    page = context.new_page()
+
+def _axe_each(page: Any, server: Any, pages: list[str], axe_js: str,
+              width: int | None = None) -> tuple[dict[str, list[dict[str, Any]]], str]:
+    """Run axe on each page in turn: the violations by page, and the axe-core version."""
     found: dict[str, list[dict[str, Any]]] = {}
     version = "?"
-    for relative in html_pages:
+    for relative in pages:
         response = page.goto(server.url(relative), wait_until="load")
         assert response is not None and response.status == 200, f"{relative}: not served"
+        if width is not None:
+            assert page.evaluate("() => window.innerWidth") == width
         violations = run_axe(page, axe_js)
         version = axe_version(page)
         if violations:
             found[relative] = violations
+    return found, version
+
+
+def test_axe_every_page(open_context: Any, server: Any, html_pages: list[str], axe_js: str) -> None:
+    context, guard = open_context()
+    context.add_init_script(script=axe_js)  # faster than injecting it into each page
+    page = context.new_page()
+    found, version = _axe_each(page, server, html_pages, axe_js)
     if found:
         pytest.fail(
             f"axe-core {version} ({', '.join(AXE_TAGS)}) found violations on "
@@ -86,16 +96,7 @@ def test_axe_at_320px(open_context: Any, server: Any, site: Path, axe_js: str) -
     context, guard = open_context(viewport={"width": NARROW, "height": 640})
     context.add_init_script(script=axe_js)
     page = context.new_page()
-    found: dict[str, list[dict[str, Any]]] = {}
-    version = "?"
-    for relative in NARROW_PAGES:
-        response = page.goto(server.url(relative), wait_until="load")
-        assert response is not None and response.status == 200, f"{relative}: not served"
-        assert page.evaluate("() => window.innerWidth") == NARROW
-        violations = run_axe(page, axe_js)
-        version = axe_version(page)
-        if violations:
-            found[relative] = violations
+    found, version = _axe_each(page, server, NARROW_PAGES, axe_js, width=NARROW)
     if found:
         pytest.fail(
             f"axe-core {version} at {NARROW} CSS px found violations on {len(found)} of "
