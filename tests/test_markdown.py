@@ -190,10 +190,21 @@ def test_minute_headings_are_numbered_from_minute_start() -> None:
 def test_resolved_paragraph_and_the_list_after_it() -> None:
     html = render(MINUTES, minute_start=1).html
     assert ('<p class="resolved">RESOLVED that the Panel:</p>\n'
-            '<ol class="resolution">\n<li>note the forecast;') in html
+            '<ol class="resolution">\n<li id="minute-2-i">note the forecast;') in html
     # Only the list straight after the resolution is the resolution.
     assert html.count('class="resolution"') == 1
     assert "<ol>\n<li>an ordinary list</li>" in html
+
+
+def test_resolutions_are_records_with_references_and_anchors() -> None:
+    rendered = render(MINUTES + "\n## Work plan\n\nRESOLVED that the work plan be noted.\n", minute_start=21)
+    assert [(r.reference, r.anchor) for r in rendered.resolutions] == [
+        ("22(i)", "minute-22-i"), ("22(ii)", "minute-22-ii"), ("23", "minute-23-resolved")]
+    first = rendered.resolutions[0]
+    assert first.text == "note the forecast;" and first.preamble == "RESOLVED that the Panel:"
+    assert rendered.resolutions[2].text == "RESOLVED that the work plan be noted."
+    assert '<p class="resolved" id="minute-23-resolved">' in rendered.html
+    assert render(MINUTES).resolutions == []  # only minutes have resolutions
 
 
 def test_headings_of_other_documents_are_not_minutes() -> None:

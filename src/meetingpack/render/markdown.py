@@ -69,6 +69,36 @@ class LinkTarget:
     """Extra attributes, e.g. a class that makes the PDF print the page the link lands on."""
 
 
+def roman(number: int) -> str:
+    """1 -> 'i', 4 -> 'iv': how the parts of a resolution are numbered."""
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+                           (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")):
+        while number >= value:
+            out, number = out + letters, number - value
+    return out
+
+
+@dataclass
+class Resolution:
+    """One resolution of minutes: minute 37, part (ii) (or the whole resolution when it has no parts)."""
+
+    minute: int
+    part: int | None
+    text: str
+    """The words of the part (Markdown, one paragraph), or of the whole resolution."""
+    preamble: str
+    """The words before the list, e.g. 'RESOLVED that the Panel:'."""
+    anchor: str
+    """Its id in the minutes, without the document's prefix: 'minute-37-ii' or 'minute-37-resolved'."""
+    line: int
+
+    @property
+    def reference(self) -> str:
+        """'37(ii)', or '37' for a resolution without parts."""
+        return f"{self.minute}({roman(self.part)})" if self.part else str(self.minute)
+
+
 @dataclass
 class Rendered:
     """The HTML of one document body and what was found while rendering it."""
@@ -79,6 +109,8 @@ class Rendered:
     links: list[Link] = field(default_factory=list)
     minutes: list[tuple[int, str]] = field(default_factory=list)
     """(number, title) of each minute item, for minutes."""
+    resolutions: list[Resolution] = field(default_factory=list)
+    """For minutes: every resolution, part by part."""
     paragraphs: int = 0
     """How many paragraphs were numbered, for reports."""
     blocks: list[str] = field(default_factory=list)
@@ -187,6 +219,10 @@ def render_markdown(text: str, options: Options) -> Rendered:
     minute = (options.minute_start or 1) - 1
     section = ""
     after_resolved = False
+    preamble = ""
+    resolution_depth: int | None = None
+    """Depth of the list whose items are the parts of the current resolution."""
+    part = 0
     in_head = False
     block_count = 0
     before: dict[int, str] = {}
@@ -244,18 +280,35 @@ def render_markdown(text: str, options: Options) -> Rendered:
             if t.type == "ordered_list_open":
                 if after_resolved:
                     t.attrSet("class", "resolution")
+                    if options.minute_start is not None:
+                        resolution_depth, part = list_depth, 0
                 elif list_depth == 2:
                     t.attrSet("class", "alpha")
                 elif list_depth >= 3:
                     t.attrSet("class", "roman")
             after_resolved = False
         elif t.type in ("bullet_list_close", "ordered_list_close"):
+            if list_depth == resolution_depth:
+                resolution_depth = None
             list_depth -= 1
+        elif t.type == "list_item_open" and resolution_depth == list_depth:
+            part += 1
+            anchor = f"minute-{minute}-{roman(part)}"
+            t.attrSet("id", options.id_prefix + anchor)
+            block(t, i, anchor)
+            inline = next(x for x in tokens[i + 1:] if x.type == "inline")
+            result.resolutions.append(Resolution(minute, part, inline.content, preamble, anchor, line))
         elif t.type == "paragraph_open" and t.level == 0:
             inline = tokens[i + 1]
             after_resolved = bool(RESOLVED.match(inline.content))
             if after_resolved:
                 t.attrSet("class", "resolved")
+                preamble = inline.content
+                followed_by_list = i + 3 < len(tokens) and tokens[i + 3].type == "ordered_list_open"
+                if options.minute_start is not None and not followed_by_list:
+                    anchor = f"minute-{minute}-resolved"
+                    t.attrSet("id", options.id_prefix + anchor)
+                    result.resolutions.append(Resolution(minute, None, inline.content, "", anchor, line))
             if options.number_paragraphs and section not in UNNUMBERED_SECTIONS:
                 paragraph_number += 1
                 t.attrSet("id", f"{options.id_prefix}para-{paragraph_number}")
@@ -263,7 +316,8 @@ def render_markdown(text: str, options: Options) -> Rendered:
                 _prepend_html(inline, f'<span class="para-number">{paragraph_number}.</span> ')
                 block(t, i, f"para-{paragraph_number}")
             else:
-                block(t, i)
+                given = t.attrGet("id")  # a resolution's own anchor
+                block(t, i, str(given).removeprefix(options.id_prefix) if given else None)
         elif t.type == "paragraph_open" and not t.hidden and not t.attrGet("id") or t.type == "list_item_open":
             block(t, i)
         elif t.type == "table_open":
