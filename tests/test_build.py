@@ -79,7 +79,7 @@ def test_report_renders_as_html_with_numbered_paragraphs_and_metadata(built: Bui
     assert page.count("<h1") == 1
     assert '<th scope="col">Wards affected</th>' in page
     assert '<span class="para-number">1.</span>' in page
-    assert "<caption>" in page and "<img " in page and 'alt="' in page
+    assert "<caption id=" in page and "<img " in page and 'alt="' in page
     assert re.search(r'<img src="placements-chart.svg" alt="[^"]{20,}"', page)
     assert (next(folder.glob("item-*/report-fostering")) / "placements-chart.svg").is_file()
     assert "Contact officer and report author" in page
