@@ -538,8 +538,10 @@ def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdfs
                     continue
                 pages = run.documents[doc.id]
                 title = f"{doc.heading} (agenda item {entry.item.number}, {committee.name}, {date})"
-                papers[doc.id] = PackFile(doc.id, title, _write(template, title, [], [run], pages=pages), 0,
-                                          pages, {}, {doc.id: pages}, run.published_on)
+                # an item with one paper: the paper's PDF is the item's (same pages), so write it once
+                pdf = items[entry.item.number].pdf if pages == run.items[entry.item.number] else \
+                    _write(template, title, [], [run], pages=pages)
+                papers[doc.id] = PackFile(doc.id, title, pdf, 0, pages, {}, {doc.id: pages}, run.published_on)
 
     markers: dict[str, dict[str, int]] = {}
     for run in public:
