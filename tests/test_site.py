@@ -102,3 +102,16 @@ def test_search_index_covers_the_papers_and_nothing_exempt(built: Built) -> None
     assert '<label for="search-input"' in page and 'role="search"' in page
     script = (built.site / "assets" / "search.js").read_text()
     assert "pagefind/pagefind.js" in script and "textContent" in script
+
+
+def test_meeting_page_lists_the_decisions_with_links_to_the_minutes(built: Built) -> None:
+    page = built.html(f"{EARLIER}/index.html")
+    decisions = page.split('<h2 id="decisions">Decisions</h2>')[1].split("<h2>")[0]
+    refs = re.findall(r'<a href="minutes/index.html#(minute-\d+-[a-z]+)">(\d+\([ivx]+\))</a>', decisions)
+    assert [r for _, r in refs] == ["36(i)", "36(ii)", "36(iii)", "37(i)", "37(ii)", "37(iii)",
+                                    "38(i)", "38(ii)", "38(iii)", "38(iv)"]
+    minutes = built.html(f"{EARLIER}/minutes/index.html")
+    for anchor, _ in refs:
+        assert f'id="{anchor}"' in minutes
+    assert "Minute 36: Children\u2019s social care performance" in decisions
+    assert '<h2 id="decisions">' not in built.html(f"{LATER}/index.html")  # no minutes yet

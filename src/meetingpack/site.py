@@ -21,7 +21,7 @@ import jinja2
 from .exempt import exempt_notice
 from .load import Project
 from .render.documents import render_document
-from .render.markdown import LinkTarget
+from .render.markdown import LinkTarget, Options, Resolution, render_markdown
 from .render.pdf import MeetingPacks, PackFile, PageRange
 from .render.templates import render_template
 from .resolve import Document, Item, ResolvedMeeting, local_target, municipal_year
@@ -114,7 +114,8 @@ def _site_links(meeting: ResolvedMeeting, doc: Document, page: str) -> Callable[
 
 
 def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Item | None, doc: Document,
-                    packs: MeetingPacks) -> list[Output]:
+                    packs: MeetingPacks, found: list[Resolution] | None = None) -> list[Output]:
+    """The web page of one paper (and its images); `found` collects the resolutions of minutes."""
     out: list[Output] = []
     if doc.kind == "pdf":
         return out
@@ -122,6 +123,8 @@ def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Ite
     doc_id = f"{item.slug}-{doc.slug}" if item is not None else ""
     rendered = render_document(env, meeting, doc, id_prefix="", image_src=lambda src: src,
                                link=_site_links(meeting, doc, path), page_markers=packs.page_markers.get(doc_id, {}))
+    if found is not None:
+        found.extend(rendered.resolutions)
     cut = packs.document_pdfs.get(doc_id)
     out.append(_page(env, path, "site/document.html", site=meeting.site, meeting=meeting, doc=doc, item=item,
                      body=rendered.html, headings=[h for h in rendered.headings if h.level == 2],
@@ -130,6 +133,14 @@ def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Ite
     for image in sorted({img.src for img in rendered.images}):
         out.append(Output(f"{folder}/{image}", source=(doc.source.path.parent / image).resolve()))
     return out
+
+
+def _minute_titles(meeting: ResolvedMeeting) -> dict[int, str]:
+    """Minute number -> title of that minute item, for the decisions list."""
+    if meeting.minutes is None or meeting.minutes.minute_start is None:
+        return {}
+    source = meeting.minutes.source
+    return dict(render_markdown(source.body, Options(minute_start=meeting.minutes.minute_start)).minutes)
 
 
 def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs: MeetingPacks) -> list[Output]:
@@ -152,13 +163,15 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
                          pages=packs.items.get(item.number), item_pdf=item_pdf,
                          item_pdf_name=posixpath.basename(pdf_file(meeting, item_pdf)) if item_pdf else None,
                          notice=exempt_notice(item.exempt_paragraph) if item.exempt else None))
+    decisions: list[Resolution] = []
     if meeting.minutes is not None:
-        out.extend(_document_pages(env, meeting, None, meeting.minutes, packs))
+        out.extend(_document_pages(env, meeting, None, meeting.minutes, packs, decisions))
     downloads = [(pack, posixpath.basename(pdf_file(meeting, pack))) for pack in packs.public]
     from .opendata import meeting_json_ld  # not at the top: opendata imports this module
     out.append(_page(env, f"{base}/index.html", "site/meeting.html", site=meeting.site, meeting=meeting,
                      packs=packs, downloads=downloads, exempt_notice=exempt_notice, json_ld=meeting_json_ld(meeting),
-                     papers={item.number: papers(meeting, item, packs) for item in meeting.items}))
+                     papers={item.number: papers(meeting, item, packs) for item in meeting.items},
+                     decisions=decisions, minute_titles=_minute_titles(meeting)))
     return out
 
 

@@ -19,7 +19,7 @@ from markupsafe import Markup
 from .. import model
 from ..load import DocumentSource
 from ..resolve import Document, ResolvedMeeting
-from .markdown import Heading, Image, LinkTarget, Options, render_markdown
+from .markdown import Heading, Image, LinkTarget, Options, Resolution, render_markdown
 from .templates import render_template
 
 TEMPLATE_ANCHORS = frozenset({"title", "present", "also-in-attendance", "apologies", "background-papers",
@@ -34,6 +34,8 @@ class RenderedDocument:
     images: list[Image]
     blocks: list[str]
     """Ids of the body's blocks in order (without the prefix): where pack pages can begin."""
+    resolutions: list[Resolution]
+    """For minutes: every resolution, part by part."""
 
 
 def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Document, *, id_prefix: str,
@@ -64,4 +66,4 @@ def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Docu
         doc=doc, meta=meta, body=Markup(rendered.html), meeting=meeting, committee=meeting.committee.committee,
         workplan=workplan, id_prefix=id_prefix, h=heading_level,
     )
-    return RenderedDocument(Markup(html), rendered.headings, rendered.images, rendered.blocks)
+    return RenderedDocument(Markup(html), rendered.headings, rendered.images, rendered.blocks, rendered.resolutions)
