@@ -28,6 +28,7 @@ from meetingpack import opendata
 from meetingpack.commands.check import check_project
 from meetingpack.exempt import exempt_notice
 from meetingpack.load import Project
+from meetingpack.records import project_records
 from meetingpack.render.pdf import MeetingPacks, PackFile, render_packs
 from meetingpack.render.templates import make_environment
 from meetingpack.resolve import ResolvedMeeting, resolve_project
@@ -88,7 +89,8 @@ def example() -> Example:
     project, meetings = _load(EXAMPLE)
     env = make_environment(project.root)
     rendered = [(meeting, render_packs(env, meeting)) for meeting in meetings]
-    pages = [o for m, p in rendered for o in render_meeting_site(env, m, p)]
+    records = project_records(meetings)
+    pages = [o for m, p in rendered for o in render_meeting_site(env, m, p, records[m.committee.slug])]
     # The listing pages (home, committee), without rendering them: their signature is not this module's concern.
     pages += [Output("index.html", b""), *(Output(f"{c.slug}/index.html", b"") for c in project.committees)]
     return Example(project, meetings, rendered, pages)

@@ -250,6 +250,11 @@ class AgendaItem(Record):
         None, ge=1, le=7,
         description="Part B only: paragraph (1-7) of Part 1 of Schedule 12A to the Local Government Act 1972.",
     )
+    follows_up: list[Text] = Field(
+        default_factory=list,
+        description="Resolutions of earlier meetings this item answers, by minute reference: '36(ii)', or "
+        "'36(ii) of 2025-12-09' when the number alone is ambiguous.",
+    )
     webcast_at: str | None = Field(
         None, pattern=r"^\d{1,2}:[0-5]\d:[0-5]\d$",
         description="Where the item starts in the meeting's webcast recording, as H:MM:SS, e.g. '0:42:10'.",

@@ -46,6 +46,7 @@ from icalendar import Calendar, Event, Timezone, vDuration  # type: ignore[impor
 from . import model
 from .exempt import exempt_notice
 from .load import Project
+from .records import CommitteeRecords
 from .render.pdf import MeetingPacks
 from .resolve import Document, Item, ResolvedMeeting, clock, long_date
 from .site import Output, document_path, pdf_file
@@ -454,6 +455,38 @@ def meeting_json(meeting: ResolvedMeeting, packs: MeetingPacks) -> Output:
     """`<committee>/<meeting>/meeting.json`: the meeting as an Open Civic Data event (see `ocd_event`)."""
     text = json.dumps(ocd_event(meeting, packs), indent=2, ensure_ascii=False) + "\n"
     return Output(f"{meeting.url_path}/meeting.json", text.encode("utf-8"))
+
+
+def decisions_json(site: model.Site, records: CommitteeRecords) -> Output:
+    """`<committee>/decisions.json`: the committee's decisions register.
+
+    One entry per resolution (part), in meeting and minute order, with its
+    reference, words, the minutes' address, the meeting it asked the matter to
+    come back to, the agenda items that answered it, and its follow-up status
+    ('answered', 'due', 'overdue', or '' when nothing is to come back).
+    Minutes are public, so is this; exempt business is never minuted here.
+    """
+    entries = []
+    for decision in records.decisions:
+        meeting = decision.meeting
+        minutes = meeting.minutes
+        assert minutes is not None
+        entries.append({
+            "reference": decision.reference,
+            "meeting": meeting.source.slug,
+            "minute": decision.resolution.minute,
+            "minute_title": decision.minute_title,
+            "part": decision.resolution.part,
+            "text": decision.resolution.text,
+            "url": absolute_url(site, f"{meeting.url_path}/{minutes.slug}/index.html") + f"#{decision.anchor}",
+            "due_meeting": decision.due.source.slug if decision.due else None,
+            "answered_by": [{"meeting": m.source.slug, "item": item.number, "title": item.title,
+                             "url": _item_url(m, item)} for m, item in decision.answered_by],
+            "status": decision.status(records.meetings),
+        })
+    slug = records.meetings[0].committee.slug if records.meetings else "committee"
+    text = json.dumps({"committee": slug, "decisions": entries}, indent=2, ensure_ascii=False) + "\n"
+    return Output(f"{slug}/decisions.json", text.encode("utf-8"))
 
 
 # ------------------------------------------------------------ schema.org

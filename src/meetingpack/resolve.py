@@ -64,6 +64,8 @@ class Item:
     """For a supplementary item: when its papers were published, if known."""
     webcast_at: int | None = None
     """Seconds into the meeting's webcast at which the item starts."""
+    follows_up: list[str] = field(default_factory=list)
+    """References of the earlier resolutions this item answers, as written ('36(ii)')."""
 
     @property
     def wards(self) -> list[str]:
@@ -141,6 +143,18 @@ def local_target(href: str, document: Path) -> tuple[Path, str] | None:
     path, _, fragment = href.partition("#")
     target = (document.parent / unquote(path)).resolve() if path else document
     return target, unquote(fragment)
+
+
+def is_past(meeting: ResolvedMeeting, meetings: list[ResolvedMeeting]) -> bool:
+    """A meeting is past once it is held, or once a later meeting of its committee is held.
+
+    The build does not look at today's date, so that the same sources always
+    give the same site; a meeting moves to "past" when its status says so.
+    """
+    if meeting.meeting.status.value == "held":
+        return True
+    return any(m.meeting.status.value == "held" and m.meeting.date > meeting.meeting.date
+               for m in meetings if m.committee.slug == meeting.committee.slug)
 
 
 def long_date(date: dt.date) -> str:
@@ -222,12 +236,14 @@ def resolve_meeting(project: Project, committee: CommitteeSource, meeting: Meeti
             if entry.standard is not None:
                 std = standard[entry.standard]
                 items.append(Item(number, part, std.title, entry.note or std.note, [], supplementary,
-                                  published_on=entry.published_on, webcast_at=_seconds(entry.webcast_at)))
+                                  published_on=entry.published_on, webcast_at=_seconds(entry.webcast_at),
+                                  follows_up=list(entry.follows_up)))
                 continue
             docs = [d for ref in entry.documents
                     if (d := _document(project, meeting, ref, part == "B", minute_starts, used)) is not None]
             items.append(Item(number, part, entry.title or "", entry.note, docs, supplementary,
-                              entry.exempt_paragraph, entry.published_on, _seconds(entry.webcast_at)))
+                              entry.exempt_paragraph, entry.published_on, _seconds(entry.webcast_at),
+                              list(entry.follows_up)))
     minutes = None
     if meeting.minutes is not None and meeting.minutes in project.documents:
         minutes = _document(project, meeting, "minutes.md", False, minute_starts, set())

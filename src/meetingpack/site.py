@@ -20,11 +20,12 @@ import jinja2
 
 from .exempt import exempt_notice
 from .load import Project
+from .records import CommitteeRecords
 from .render.documents import render_document
-from .render.markdown import LinkTarget, Options, Resolution, render_markdown
+from .render.markdown import LinkTarget
 from .render.pdf import MeetingPacks, PackFile, PageRange
 from .render.templates import render_template
-from .resolve import Document, Item, ResolvedMeeting, local_target, municipal_year
+from .resolve import Document, Item, ResolvedMeeting, is_past, local_target, municipal_year
 
 
 @dataclass(frozen=True)
@@ -114,8 +115,8 @@ def _site_links(meeting: ResolvedMeeting, doc: Document, page: str) -> Callable[
 
 
 def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Item | None, doc: Document,
-                    packs: MeetingPacks, found: list[Resolution] | None = None) -> list[Output]:
-    """The web page of one paper (and its images); `found` collects the resolutions of minutes."""
+                    packs: MeetingPacks) -> list[Output]:
+    """The web page of one paper, and its images."""
     out: list[Output] = []
     if doc.kind == "pdf":
         return out
@@ -123,8 +124,6 @@ def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Ite
     doc_id = f"{item.slug}-{doc.slug}" if item is not None else ""
     rendered = render_document(env, meeting, doc, id_prefix="", image_src=lambda src: src,
                                link=_site_links(meeting, doc, path), page_markers=packs.page_markers.get(doc_id, {}))
-    if found is not None:
-        found.extend(rendered.resolutions)
     cut = packs.document_pdfs.get(doc_id)
     out.append(_page(env, path, "site/document.html", site=meeting.site, meeting=meeting, doc=doc, item=item,
                      body=rendered.html, headings=[h for h in rendered.headings if h.level == 2],
@@ -135,15 +134,8 @@ def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Ite
     return out
 
 
-def _minute_titles(meeting: ResolvedMeeting) -> dict[int, str]:
-    """Minute number -> title of that minute item, for the decisions list."""
-    if meeting.minutes is None or meeting.minutes.minute_start is None:
-        return {}
-    source = meeting.minutes.source
-    return dict(render_markdown(source.body, Options(minute_start=meeting.minutes.minute_start)).minutes)
-
-
-def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs: MeetingPacks) -> list[Output]:
+def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs: MeetingPacks,
+                        records: CommitteeRecords) -> list[Output]:
     """The pages of one meeting: the meeting, each item, each public document, and the public PDFs."""
     base = meeting.url_path
     out = [Output(pdf_file(meeting, pack), pack.pdf) for pack in packs.public]
@@ -159,32 +151,19 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
                 out.append(Output(f"{folder}/{doc.slug}.pdf", packs.document_pdfs[f"{item.slug}-{doc.slug}"].pdf))
             out.extend(_document_pages(env, meeting, item, doc, packs))
         out.append(_page(env, f"{folder}/index.html", "site/item.html", site=meeting.site, meeting=meeting,
-                         item=item, papers=papers(meeting, item, packs),
+                         item=item, papers=papers(meeting, item, packs), answers=records.answered_by(meeting, item),
                          pages=packs.items.get(item.number), item_pdf=item_pdf,
                          item_pdf_name=posixpath.basename(pdf_file(meeting, item_pdf)) if item_pdf else None,
                          notice=exempt_notice(item.exempt_paragraph) if item.exempt else None))
-    decisions: list[Resolution] = []
     if meeting.minutes is not None:
-        out.extend(_document_pages(env, meeting, None, meeting.minutes, packs, decisions))
+        out.extend(_document_pages(env, meeting, None, meeting.minutes, packs))
     downloads = [(pack, posixpath.basename(pdf_file(meeting, pack))) for pack in packs.public]
     from .opendata import meeting_json_ld  # not at the top: opendata imports this module
     out.append(_page(env, f"{base}/index.html", "site/meeting.html", site=meeting.site, meeting=meeting,
                      packs=packs, downloads=downloads, exempt_notice=exempt_notice, json_ld=meeting_json_ld(meeting),
                      papers={item.number: papers(meeting, item, packs) for item in meeting.items},
-                     decisions=decisions, minute_titles=_minute_titles(meeting)))
+                     decisions=records.of_meeting(meeting), meetings=records.meetings))
     return out
-
-
-def is_past(meeting: ResolvedMeeting, meetings: list[ResolvedMeeting]) -> bool:
-    """A meeting is past once it is held, or once a later meeting of its committee is held.
-
-    The build does not look at today's date, so that the same sources always
-    give the same site; a meeting moves to "past" when its status says so.
-    """
-    if meeting.meeting.status.value == "held":
-        return True
-    return any(m.meeting.status.value == "held" and m.meeting.date > meeting.meeting.date
-               for m in meetings if m.committee.slug == meeting.committee.slug)
 
 
 @dataclass(frozen=True)
@@ -211,8 +190,8 @@ def ward_slug(ward: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ward.lower()).strip("-")
 
 
-def render_site_pages(env: jinja2.Environment, project: Project,
-                      rendered: list[tuple[ResolvedMeeting, MeetingPacks]], checks: dict[str, int]) -> list[Output]:
+def render_site_pages(env: jinja2.Environment, project: Project, rendered: list[tuple[ResolvedMeeting, MeetingPacks]],
+                      records: dict[str, CommitteeRecords], checks: dict[str, int]) -> list[Output]:
     """The pages that list meetings and papers: home, committees, wards, search and the accessibility statement."""
     out = []
     meetings = [m for m, _ in rendered]
@@ -224,8 +203,11 @@ def render_site_pages(env: jinja2.Environment, project: Project,
         for m in sorted(mine, key=lambda m: m.meeting.date, reverse=True):
             start = municipal_year(m.meeting.date)
             years.setdefault(f"{start}/{(start + 1) % 100:02d}", []).append(m)
+        mine_records = records.get(committee.slug) or CommitteeRecords([], [])
+        out.append(_page(env, f"{committee.slug}/decisions/index.html", "site/decisions.html", site=site,
+                         source=committee, committee=committee.committee, records=mine_records))
         out.append(_page(env, f"{committee.slug}/index.html", "site/committee.html", site=site,
-                         source=committee, committee=committee.committee, years=years,
+                         source=committee, committee=committee.committee, years=years, records=mine_records,
                          upcoming=sorted((m for m in mine if not is_past(m, meetings)), key=lambda m: m.meeting.date),
                          is_past=is_past, meetings=meetings))
     upcoming = sorted((m for m in meetings if not is_past(m, meetings)), key=lambda m: (m.meeting.date, m.url_path))

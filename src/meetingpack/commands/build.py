@@ -17,8 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Report
-from ..opendata import calendars, meeting_json, papers_feed, sitemap
+from ..opendata import calendars, decisions_json, meeting_json, papers_feed, sitemap
 from ..publish import publish
+from ..records import project_records
 from ..render.pdf import MeetingPacks, PackFile, render_packs
 from ..render.templates import make_environment
 from ..resolve import ResolvedMeeting, resolve_project
@@ -170,17 +171,20 @@ def build_project(source: Path, out: Path, progress: Callable[[str], None] = lam
     jobs = default_jobs() if jobs is None else jobs
     outputs: list[Output] = []
     rendered: list[tuple[ResolvedMeeting, MeetingPacks]] = []
+    records = project_records(meetings)
     for meeting, packs in zip(meetings, _render_packs(project.root, meetings, jobs, progress), strict=True):
         rendered.append((meeting, packs))
         if packs.members is not None:
             # Exempt papers go only into build/private/, never under site/ (Schedule 12A).
             outputs.append(Output(private_pack_file(meeting), packs.members.pdf))
-        outputs.extend(Output("site/" + o.path, o.data, o.source) for o in render_meeting_site(env, meeting, packs))
+        outputs.extend(Output("site/" + o.path, o.data, o.source) for o in render_meeting_site(env, meeting, packs,
+                                                                                records[meeting.committee.slug]))
     checks = accessibility_checks(outputs, rendered)
     outputs.extend(Output("site/" + o.path, o.data, o.source)
-                   for o in render_site_pages(env, project, rendered, checks))
+                   for o in render_site_pages(env, project, rendered, records, checks))
     pages = [o.path.removeprefix("site/") for o in outputs if o.path.startswith("site/") and o.path.endswith(".html")]
     opendata = [*calendars(project, meetings), papers_feed(project, rendered),
+                *(decisions_json(project.site, r) for r in records.values()),
                 *(meeting_json(m, p) for m, p in rendered), sitemap(project.site, pages)]
     outputs.extend(Output("site/" + o.path, o.data, o.source) for o in opendata)
     data = json.dumps(manifest(rendered), indent=2, ensure_ascii=False) + "\n"

@@ -6,6 +6,8 @@ from pathlib import Path
 
 from ..errors import Report
 from ..load import Project, load_project
+from ..records import check_records, project_records
+from ..resolve import resolve_project
 from ..validate import validate_project
 
 
@@ -15,4 +17,6 @@ def check_project(source: Path) -> tuple[Project | None, Report]:
     project = load_project(source, report)
     if project is not None:
         validate_project(project, report)
+        if not report.errors:  # follow-ups are checked across meetings, on content that is otherwise sound
+            check_records(project_records(resolve_project(project)), report)
     return project, report

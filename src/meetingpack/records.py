@@ -1,0 +1,188 @@
+"""Records: a committee's resolved meetings in, its decisions and what became of them out.
+
+Minutes are written once, as Markdown; this stage reads them back as records,
+across meetings:
+
+- every resolution, by its reference ("minute 36, resolution (ii)", written
+  `36(ii)`), with the meeting and minute item it belongs to;
+- follow-ups: a resolution that names the date of a later meeting of the
+  committee ("...at its meeting on 2 March 2026") is due at that meeting; an
+  agenda item that says `follows_up: ["36(ii)"]` answers it, and links back.
+  A follow-up whose meeting is past (held, or followed by a held meeting)
+  without an answering item is overdue: the committee page lists it, and
+  `pack check` warns.
+
+Nothing here reads files beyond the minutes already loaded; like resolve.py it
+is a pure function of the content.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from .errors import Report
+from .render.markdown import Options, Resolution, render_markdown
+from .resolve import Item, ResolvedMeeting, is_past, long_date, municipal_year
+
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+          "November", "December")
+DATE_IN_TEXT = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)? (" + "|".join(MONTHS) + r"),? (\d{4})\b")
+REFERENCE = re.compile(r"^\s*(?:minute\s+)?(\d+)\s*(?:\(\s*([ivxlc]+)\s*\)|\.([ivxlc]+))?"
+                       r"(?:\s+of\s+(\d{4}-\d{2}-\d{2}))?\s*$", re.IGNORECASE)
+
+
+@dataclass
+class Decision:
+    """A resolution in its place: which meeting made it, and what became of it."""
+
+    meeting: ResolvedMeeting
+    resolution: Resolution
+    minute_title: str
+    due: ResolvedMeeting | None = None
+    """The later meeting the resolution asks the matter to come back to, if it names one."""
+    answered_by: list[tuple[ResolvedMeeting, Item]] = field(default_factory=list)
+    """The agenda items of later meetings that say they follow it up."""
+
+    @property
+    def reference(self) -> str:
+        return self.resolution.reference
+
+    @property
+    def anchor(self) -> str:
+        return self.resolution.anchor
+
+    @property
+    def key(self) -> str:
+        """Unique within the committee: '2025-12-09/36(ii)'."""
+        return f"{self.meeting.source.slug}/{self.reference}"
+
+    def status(self, meetings: list[ResolvedMeeting]) -> str:
+        """'answered', 'due' (its meeting is still to come), 'overdue', or '' when nothing is to come back."""
+        if self.answered_by:
+            return "answered"
+        if self.due is None:
+            return ""
+        return "overdue" if is_past(self.due, meetings) else "due"
+
+
+@dataclass
+class CommitteeRecords:
+    """The records of one committee, in meeting order."""
+
+    meetings: list[ResolvedMeeting]
+    decisions: list[Decision]
+    unknown: list[tuple[ResolvedMeeting, Item, int, str]] = field(default_factory=list)
+    """Follow-up references that match no resolution: (meeting, item, index, reference)."""
+
+    def of_meeting(self, meeting: ResolvedMeeting) -> list[Decision]:
+        return [d for d in self.decisions if d.meeting is meeting]
+
+    def answered_by(self, meeting: ResolvedMeeting, item: Item) -> list[Decision]:
+        """The earlier resolutions an agenda item answers."""
+        return [d for d in self.decisions
+                if any(m is meeting and i.number == item.number for m, i in d.answered_by)]
+
+    def open(self) -> list[Decision]:
+        """Follow-ups not yet answered, oldest first: the action tracker."""
+        return [d for d in self.decisions if d.status(self.meetings) in ("due", "overdue")]
+
+
+def _minutes(meeting: ResolvedMeeting) -> tuple[list[Resolution], dict[int, str]]:
+    doc = meeting.minutes
+    if doc is None or doc.minute_start is None:
+        return [], {}
+    rendered = render_markdown(doc.source.body, Options(minute_start=doc.minute_start,
+                                                        line_offset=doc.source.body_line))
+    return rendered.resolutions, dict(rendered.minutes)
+
+
+def _due(text: str, meeting: ResolvedMeeting, later: list[ResolvedMeeting]) -> ResolvedMeeting | None:
+    """The first later meeting of the committee whose date the resolution names."""
+    by_date = {m.meeting.date: m for m in later}
+    for day, month, year in DATE_IN_TEXT.findall(text):
+        try:
+            date = dt.date(int(year), MONTHS.index(month) + 1, int(day))
+        except ValueError:
+            continue
+        if date > meeting.meeting.date and date in by_date:
+            return by_date[date]
+    return None
+
+
+def _find(reference: str, meeting: ResolvedMeeting, decisions: list[Decision]) -> Decision | None:
+    """The resolution a `follows_up` reference means, looking back from `meeting`.
+
+    '36(ii)' is looked for among earlier meetings of the same municipal year
+    first, then of earlier years (the newest first): minute numbers start
+    again each year. '36(ii) of 2025-12-09' names the meeting.
+    """
+    match = REFERENCE.match(reference)
+    if match is None:
+        return None
+    minute, part = int(match.group(1)), (match.group(2) or match.group(3) or "").lower()
+    wanted = f"{minute}({part})" if part else str(minute)
+    earlier = [d for d in decisions if d.meeting.meeting.date < meeting.meeting.date]
+    if match.group(4):
+        earlier = [d for d in earlier if d.meeting.source.slug == match.group(4)]
+    year = municipal_year(meeting.meeting.date)
+    ranked = sorted(earlier, key=lambda d: (municipal_year(d.meeting.meeting.date) != year,
+                                            -d.meeting.meeting.date.toordinal()))
+    return next((d for d in ranked if d.reference == wanted), None)
+
+
+def committee_records(meetings: list[ResolvedMeeting]) -> CommitteeRecords:
+    """The decisions of one committee's meetings (given in date order) and their follow-ups."""
+    decisions: list[Decision] = []
+    for k, meeting in enumerate(meetings):
+        resolutions, titles = _minutes(meeting)
+        later = [m for m in meetings[k + 1:] if m.meeting.status.value not in ("cancelled", "postponed")]
+        for resolution in resolutions:
+            decisions.append(Decision(meeting, resolution, titles.get(resolution.minute, ""),
+                                      _due(resolution.text, meeting, later)))
+    records = CommitteeRecords(meetings, decisions)
+    for meeting in meetings:
+        for item in meeting.items:
+            for index, reference in enumerate(item.follows_up):
+                found = _find(reference, meeting, decisions)
+                if found is None:
+                    records.unknown.append((meeting, item, index, reference))
+                else:
+                    found.answered_by.append((meeting, item))
+    return records
+
+
+def project_records(meetings: list[ResolvedMeeting]) -> dict[str, CommitteeRecords]:
+    """Records of every committee, by committee slug."""
+    by_committee: dict[str, list[ResolvedMeeting]] = {}
+    for meeting in meetings:
+        by_committee.setdefault(meeting.committee.slug, []).append(meeting)
+    return {slug: committee_records(sorted(ms, key=lambda m: m.meeting.date)) for slug, ms in by_committee.items()}
+
+
+def _item_location(item: Item, meeting: ResolvedMeeting) -> tuple[str, int]:
+    part_a = len(meeting.meeting.agenda.part_a)
+    return ("part_a", item.number - 1) if item.number <= part_a else ("part_b", item.number - 1 - part_a)
+
+
+def check_records(records: dict[str, CommitteeRecords], report: Report) -> None:
+    """Follow-up references that match nothing are errors; overdue follow-ups are warnings."""
+    for committee in records.values():
+        for meeting, item, index, reference in committee.unknown:
+            part, position = _item_location(item, meeting)
+            line, col = meeting.source.positions.find(("agenda", part, position, "follows_up", index))
+            known = ", ".join(d.reference for d in committee.decisions
+                              if d.meeting.meeting.date < meeting.meeting.date)
+            report.error(meeting.source.yaml_path, line, col,
+                         f"follows_up '{reference}': no earlier resolution of this committee has that reference",
+                         f"write the minute number and part, e.g. '36(ii)'; known: {known or 'none'}")
+        for decision in committee.decisions:
+            if decision.status(committee.meetings) != "overdue":
+                continue
+            assert decision.due is not None and decision.meeting.minutes is not None
+            report.warning(decision.meeting.minutes.source.path, decision.resolution.line, 1,
+                           f"resolution {decision.reference} asked for this to come back on "
+                           f"{long_date(decision.due.meeting.date)}, but no item of that meeting follows it up",
+                           f"add `follows_up: [\"{decision.reference}\"]` to the item of that meeting that "
+                           "answers it, or put it on a later agenda")

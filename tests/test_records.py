@@ -1,0 +1,189 @@
+"""Minutes as records across meetings: minute numbers through municipal years, resolutions and their
+references, follow-ups answered (with links both ways) or overdue (a `pack check` warning).
+
+A variant of the minimal project with three meetings of the panel:
+12 January 2026 (held, minutes 1..3), 20 April 2026 (held, minutes 4..5),
+18 May 2026 (a new municipal year: minutes start again at 1).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from helpers_content import check, project
+
+from meetingpack.commands.build import build_project
+
+MEETING = """\
+date: {date}
+start_time: "10:00"
+venue: Committee Room 1, Town Hall, Testford TF1 1AA
+status: {status}
+issued_on: {issued}
+issued_by:
+  name: Jo Bloggs
+agenda:
+  part_a:
+    - standard: apologies
+{items}
+"""
+
+JANUARY_MINUTES = """\
+---
+kind: minutes
+attendance:
+  present:
+    - Councillor Ann Carter (Chair)
+    - Councillor Chidi Eze
+  apologies:
+    - Councillor Dana Ford
+---
+
+## Apologies for absence
+
+Apologies were received from Councillor Ford.
+
+## Budget monitoring, quarter 3
+
+The Panel considered the report.
+
+RESOLVED that the Panel:
+
+1. note the forecast;
+2. receive a report on the savings programme at its meeting on 20 April 2026;
+3. review the depot disposal at the meeting on 20 April 2026.
+
+## Work plan
+
+RESOLVED that the work plan be noted.
+"""
+
+APRIL_MINUTES = """\
+---
+kind: minutes
+attendance:
+  present:
+    - Councillor Ann Carter (Chair)
+---
+
+## Apologies for absence
+
+None.
+
+## Savings programme
+
+RESOLVED that the savings programme be noted.
+"""
+
+MAY_MINUTES = """\
+---
+kind: minutes
+attendance:
+  present:
+    - Councillor Ben Doyle (Chair)
+---
+
+## Election of the chair
+
+RESOLVED that Councillor Doyle be chair for the year.
+"""
+
+
+def files(april_items: str) -> dict[str, str | None]:
+    return {
+        "panel/2026-01-12/minutes.md": JANUARY_MINUTES,
+        "panel/2026-04-20/meeting.yaml": MEETING.format(date="2026-04-20", status="held", issued="2026-04-10",
+                                                        items=april_items),
+        "panel/2026-04-20/minutes.md": APRIL_MINUTES,
+        "panel/2026-04-20/report-savings.md": (Path(__file__).parent / "projects/minimal/panel/2026-01-12/"
+                                               "report-budget.md").read_text().replace("Budget monitoring, quarter 3",
+                                                                                        "Savings programme")
+                                               .replace("2026-01-12", "2026-04-20"),
+        "panel/2026-05-18/meeting.yaml": MEETING.format(date="2026-05-18", status="held", issued="2026-05-08",
+                                                        items=""),
+        "panel/2026-05-18/minutes.md": MAY_MINUTES,
+    }
+
+
+ANSWERED = """\
+    - title: Savings programme
+      follows_up: ["2(ii)"]
+      documents:
+        - report-savings.md"""
+
+
+def test_a_follow_up_without_an_answering_item_is_an_overdue_warning(tmp_path: Path) -> None:
+    root = project(tmp_path, files("    - title: Savings programme\n      documents:\n        - report-savings.md"))
+    diagnostics = check(root)
+    assert [d.severity for d in diagnostics] == ["warning", "warning"]
+    lines = JANUARY_MINUTES.splitlines()
+    first, second = diagnostics
+    assert first.path == "content/panel/2026-01-12/minutes.md"
+    assert first.line == lines.index("2. receive a report on the savings programme at its meeting on 20 April 2026;") + 1
+    assert first.message == ("resolution 2(ii) asked for this to come back on Monday 20 April 2026, "
+                             "but no item of that meeting follows it up")
+    assert 'follows_up: ["2(ii)"]' in (first.hint or "")
+    assert second.line == first.line + 1 and "2(iii)" in second.message
+    build_project(root, tmp_path / "build", jobs=1)  # a warning does not stop the build
+    page = (tmp_path / "build/site/panel/index.html").read_text()
+    tracker = page.split("<h2>Action tracker</h2>")[1].split("<h2>")[0]
+    assert tracker.count("Overdue") == 2 and "Minute 2(ii) of Monday 12 January 2026" in tracker
+    assert "due at the meeting on" in tracker
+
+
+def test_an_unknown_follow_up_reference_is_an_error_at_its_line(tmp_path: Path) -> None:
+    root = project(tmp_path, files(ANSWERED.replace('"2(ii)"', '"2(ii)", "7(iv)"')))
+    errors = [d for d in check(root) if d.severity == "error"]
+    assert len(errors) == 1
+    assert errors[0].path == "content/panel/2026-04-20/meeting.yaml" and errors[0].line == 12
+    assert "follows_up '7(iv)': no earlier resolution" in errors[0].message
+    assert "2(ii)" in (errors[0].hint or "")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("records")
+    root = project(tmp, files(ANSWERED.replace('["2(ii)"]', '["2(ii)", "2(iii) of 2026-01-12"]')))
+    assert [d for d in check(root) if d.severity == "error"] == []
+    build_project(root, tmp / "build", jobs=1)
+    return tmp / "build" / "site"
+
+
+def test_minute_numbers_run_through_the_municipal_year_and_start_again_in_may(site: Path) -> None:
+    january = (site / "panel/2026-01-12/minutes/index.html").read_text()
+    april = (site / "panel/2026-04-20/minutes/index.html").read_text()
+    may = (site / "panel/2026-05-18/minutes/index.html").read_text()
+    assert re.findall(r'<span class="minute-number">(\d+)\.</span>', january) == ["1", "2", "3"]
+    assert re.findall(r'<span class="minute-number">(\d+)\.</span>', april) == ["4", "5"]
+    assert re.findall(r'<span class="minute-number">(\d+)\.</span>', may) == ["1"]
+
+
+def test_a_resolution_and_the_item_that_answers_it_link_to_each_other(site: Path) -> None:
+    item = (site / "panel/2026-04-20/item-2/index.html").read_text()
+    back = '<a href="../../../panel/2026-01-12/minutes/index.html#minute-2-ii">Minute 2(ii) of Monday 12 January 2026</a>'
+    assert back in item
+    minutes = (site / "panel/2026-01-12/minutes/index.html").read_text()
+    assert 'id="minute-2-ii"' in minutes
+    january = (site / "panel/2026-01-12/index.html").read_text()
+    forward = re.search(r'href="minutes/index.html#minute-2-ii">2\(ii\)</a>.*?Came back: '
+                        r'<a href="../../panel/2026-04-20/item-2/index.html">Monday 20 April 2026, item 2</a>',
+                        january, re.DOTALL)
+    assert forward
+    register = json.loads((site / "panel/decisions.json").read_text())
+    by_key = {(d["meeting"], d["reference"]): d for d in register["decisions"]}
+    assert by_key[("2026-01-12", "2(ii)")]["status"] == "answered"
+    assert by_key[("2026-01-12", "2(ii)")]["answered_by"][0]["item"] == 2
+    assert by_key[("2026-01-12", "2(i)")]["status"] == ""
+    assert by_key[("2026-01-12", "3")]["text"] == "RESOLVED that the work plan be noted."
+    assert by_key[("2026-05-18", "1")]["minute_title"] == "Election of the chair"
+    page = (site / "panel/decisions/index.html").read_text()
+    assert page.count("Came back:") == 2 and "Overdue" not in page
+
+
+def test_the_action_tracker_lists_only_what_is_outstanding(site: Path) -> None:
+    page = (site / "panel/index.html").read_text()
+    tracker = page.split("<h2>Action tracker</h2>")[1].split("<h2>")[0]
+    assert "Nothing the Panel asked to come back is outstanding." in tracker
