@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers_content import check, project
+from helpers_content import check, original, project
 
 from meetingpack.commands.build import build_project
 
@@ -93,7 +93,9 @@ RESOLVED that Councillor Doyle be chair for the year.
 
 
 def files(april_items: str) -> dict[str, str | None]:
+    january = original("panel/2026-01-12/meeting.yaml").replace("issued_on:", "status: held\nissued_on:")
     return {
+        "panel/2026-01-12/meeting.yaml": january,
         "panel/2026-01-12/minutes.md": JANUARY_MINUTES,
         "panel/2026-04-20/meeting.yaml": MEETING.format(date="2026-04-20", status="held", issued="2026-04-10",
                                                         items=april_items),
@@ -162,20 +164,20 @@ def test_minute_numbers_run_through_the_municipal_year_and_start_again_in_may(si
 
 
 def test_a_resolution_and_the_item_that_answers_it_link_to_each_other(site: Path) -> None:
-    item = (site / "panel/2026-04-20/item-2/index.html").read_text()
+    item = (site / "panel/2026-04-20/item-3/index.html").read_text()
     back = '<a href="../../../panel/2026-01-12/minutes/index.html#minute-2-ii">Minute 2(ii) of Monday 12 January 2026</a>'
     assert back in item
     minutes = (site / "panel/2026-01-12/minutes/index.html").read_text()
     assert 'id="minute-2-ii"' in minutes
     january = (site / "panel/2026-01-12/index.html").read_text()
     forward = re.search(r'href="minutes/index.html#minute-2-ii">2\(ii\)</a>.*?Came back: '
-                        r'<a href="../../panel/2026-04-20/item-2/index.html">Monday 20 April 2026, item 2</a>',
+                        r'<a href="../../panel/2026-04-20/item-3/index.html">Monday 20 April 2026, item 3</a>',
                         january, re.DOTALL)
     assert forward
     register = json.loads((site / "panel/decisions.json").read_text())
     by_key = {(d["meeting"], d["reference"]): d for d in register["decisions"]}
     assert by_key[("2026-01-12", "2(ii)")]["status"] == "answered"
-    assert by_key[("2026-01-12", "2(ii)")]["answered_by"][0]["item"] == 2
+    assert by_key[("2026-01-12", "2(ii)")]["answered_by"][0]["item"] == 3
     assert by_key[("2026-01-12", "2(i)")]["status"] == ""
     assert by_key[("2026-01-12", "3")]["text"] == "RESOLVED that the work plan be noted."
     assert by_key[("2026-05-18", "1")]["minute_title"] == "Election of the chair"
@@ -187,3 +189,22 @@ def test_the_action_tracker_lists_only_what_is_outstanding(site: Path) -> None:
     page = (site / "panel/index.html").read_text()
     tracker = page.split("<h2>Action tracker</h2>")[1].split("<h2>")[0]
     assert "Nothing the Panel asked to come back is outstanding." in tracker
+
+
+def test_the_previous_minutes_come_to_the_next_meeting_as_a_draft(site: Path) -> None:
+    april = (site / "panel/2026-04-20/index.html").read_text()
+    assert re.search(r'<li value="2">\s*<a href="[^"]*item-2/index.html">Minutes of the meeting held on 12 January 2026</a>',
+                     april)
+    pack = (site / "panel/2026-04-20/panel-2026-04-20-pack.pdf")
+    from pypdf import PdfReader
+    pages = [p.extract_text() for p in PdfReader(pack).pages]
+    text = re.sub(r"\s+", " ", " ".join(pages))
+    assert "2. Minutes of the meeting held on 12 January 2026 (Pages 1 - 2)" in text or \
+        "Minutes of the meeting held on 12 January 2026 (Pages 1 - 2)" in text
+    assert "Draft: to be approved at the meeting on Monday 20 April 2026" in text
+    assert "Agenda Item 2." in pages[next(i for i, t in enumerate(pages) if re.search(r"\bPage 1\b", t))]
+    # on the website, the January minutes now say they were approved (April was held)
+    january = (site / "panel/2026-01-12/minutes/index.html").read_text()
+    assert "Approved at the meeting on Monday 20 April 2026" in january
+    may = (site / "panel/2026-05-18/minutes/index.html").read_text()
+    assert "Draft: not yet approved" in may

@@ -161,17 +161,11 @@ def project_records(meetings: list[ResolvedMeeting]) -> dict[str, CommitteeRecor
     return {slug: committee_records(sorted(ms, key=lambda m: m.meeting.date)) for slug, ms in by_committee.items()}
 
 
-def _item_location(item: Item, meeting: ResolvedMeeting) -> tuple[str, int]:
-    part_a = len(meeting.meeting.agenda.part_a)
-    return ("part_a", item.number - 1) if item.number <= part_a else ("part_b", item.number - 1 - part_a)
-
-
 def check_records(records: dict[str, CommitteeRecords], report: Report) -> None:
     """Follow-up references that match nothing are errors; overdue follow-ups are warnings."""
     for committee in records.values():
         for meeting, item, index, reference in committee.unknown:
-            part, position = _item_location(item, meeting)
-            line, col = meeting.source.positions.find(("agenda", part, position, "follows_up", index))
+            line, col = meeting.source.positions.find(("agenda", *(item.source or ()), "follows_up", index))
             known = ", ".join(d.reference for d in committee.decisions
                               if d.meeting.meeting.date < meeting.meeting.date)
             report.error(meeting.source.yaml_path, line, col,

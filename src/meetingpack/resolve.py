@@ -10,6 +10,7 @@ here reads or writes files apart from counting the pages of existing PDFs.
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -40,6 +41,8 @@ class Document:
     exempt: bool
     minute_start: int | None = None
     """For minutes: the number of the first minute item."""
+    approval: tuple[dt.date, bool] | None = None
+    """For minutes: the meeting that considers them for approval, and whether it has been held."""
     pdf_pages: list[tuple[float, float]] = field(default_factory=list)
     """For an existing PDF: the size of each page, in points."""
 
@@ -66,6 +69,8 @@ class Item:
     """Seconds into the meeting's webcast at which the item starts."""
     follows_up: list[str] = field(default_factory=list)
     """References of the earlier resolutions this item answers, as written ('36(ii)')."""
+    source: tuple[str, int] | None = None
+    """Where the item is in meeting.yaml ('part_a', index); None for the previous minutes added by the tool."""
 
     @property
     def wards(self) -> list[str]:
@@ -221,15 +226,54 @@ def _document(project: Project, meeting: MeetingSource, ref: model.DocumentRef, 
                     pdf_pages=pdf_page_sizes(path))
 
 
+def _previous_held(committee: CommitteeSource, meeting: MeetingSource) -> MeetingSource | None:
+    """The last meeting before this one that was held (its minutes come to this one for approval)."""
+    earlier = [m for m in committee.meetings if m.meeting.date < meeting.meeting.date]
+    held = [m for m in earlier if m.meeting.status.value == "held"]
+    return held[-1] if held else None
+
+
+def _lists(meeting: MeetingSource, path: Path) -> bool:
+    agenda = meeting.meeting.agenda
+    return any(isinstance(ref, str) and (meeting.path / ref).resolve() == path
+               for item in [*agenda.part_a, *agenda.part_b] for ref in item.documents)
+
+
 def resolve_meeting(project: Project, committee: CommitteeSource, meeting: MeetingSource,
                     minute_starts: dict[Path, int]) -> ResolvedMeeting:
-    """Number one meeting's agenda and gather its documents."""
+    """Number one meeting's agenda and gather its documents.
+
+    The minutes of the previous held meeting come to this meeting for
+    approval: unless the agenda lists them already, they are added as an item
+    "Minutes of the meeting held on ..." straight after the standard item
+    `declarations` (as councils order their agendas), or else after the
+    procedural items at the top of Part A.
+    """
     standard = {s.key: s for s in committee.committee.standard_items}
     items: list[Item] = []
     used: set[str] = set()
     number = 0
+    previous = _previous_held(committee, meeting)
+    pending = (previous if previous is not None and previous.minutes in project.documents
+               and meeting.meeting.status.value not in ("cancelled", "postponed")
+               and not _lists(meeting, previous.minutes) else None)
+
+    def add_previous_minutes() -> None:
+        nonlocal number, pending
+        assert pending is not None and pending.minutes is not None
+        number += 1
+        doc = _document(project, meeting, os.path.relpath(pending.minutes, meeting.path), False, minute_starts, used)
+        title = f"Minutes of the meeting held on {pending.meeting.date.day} {pending.meeting.date:%B %Y}"
+        items.append(Item(number, "A", title, "To approve as a correct record.", [doc] if doc else []))
+        pending = None
+
+    keys = [e.standard for e in meeting.meeting.agenda.part_a]
+    after_declarations = keys.index("declarations") + 1 if "declarations" in keys else None
     for part, entries in (("A", meeting.meeting.agenda.part_a), ("B", meeting.meeting.agenda.part_b)):
-        for entry in entries:
+        for index, entry in enumerate(entries):
+            if pending is not None and (part == "B" or index == after_declarations
+                                        or (after_declarations is None and entry.standard is None)):
+                add_previous_minutes()
             number += 1
             late = entry.published_on is not None and entry.published_on > meeting.meeting.issued_on
             supplementary = entry.supplementary or late
@@ -237,13 +281,15 @@ def resolve_meeting(project: Project, committee: CommitteeSource, meeting: Meeti
                 std = standard[entry.standard]
                 items.append(Item(number, part, std.title, entry.note or std.note, [], supplementary,
                                   published_on=entry.published_on, webcast_at=_seconds(entry.webcast_at),
-                                  follows_up=list(entry.follows_up)))
+                                  follows_up=list(entry.follows_up), source=(f"part_{part.lower()}", index)))
                 continue
             docs = [d for ref in entry.documents
                     if (d := _document(project, meeting, ref, part == "B", minute_starts, used)) is not None]
             items.append(Item(number, part, entry.title or "", entry.note, docs, supplementary,
                               entry.exempt_paragraph, entry.published_on, _seconds(entry.webcast_at),
-                              list(entry.follows_up)))
+                              list(entry.follows_up), (f"part_{part.lower()}", index)))
+    if pending is not None:  # an agenda of procedural items only
+        add_previous_minutes()
     minutes = None
     if meeting.minutes is not None and meeting.minutes in project.documents:
         minutes = _document(project, meeting, "minutes.md", False, minute_starts, set())
@@ -255,5 +301,20 @@ def resolve_project(project: Project) -> list[ResolvedMeeting]:
     out: list[ResolvedMeeting] = []
     for committee in project.committees:
         starts = _minute_starts(project, committee)
-        out.extend(resolve_meeting(project, committee, m, starts) for m in committee.meetings)
+        resolved = [resolve_meeting(project, committee, m, starts) for m in committee.meetings]
+        _mark_approval(resolved)
+        out.extend(resolved)
     return out
+
+
+def _mark_approval(meetings: list[ResolvedMeeting]) -> None:
+    """Minutes are a draft until the meeting whose agenda carries them has been held."""
+    own = {m.minutes.source.path: m.minutes for m in meetings if m.minutes is not None}
+    for meeting in meetings:
+        for item in meeting.items:
+            for doc in item.documents:
+                if doc.kind == "minutes":
+                    approval = (meeting.meeting.date, meeting.meeting.status.value == "held")
+                    doc.approval = approval
+                    if doc.source.path in own:
+                        own[doc.source.path].approval = approval

@@ -40,11 +40,13 @@ class RenderedDocument:
 
 def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Document, *, id_prefix: str,
                     image_src: Callable[[str], str], link: Callable[[str], LinkTarget] = LinkTarget,
-                    page_markers: dict[str, int] | None = None, heading_level: int = 1) -> RenderedDocument:
+                    page_markers: dict[str, int] | None = None, heading_level: int = 1,
+                    in_pack: bool = False) -> RenderedDocument:
     """The document's full HTML (header, body, sign-off) as an escaped-safe fragment.
 
     `link` decides where each link goes (cross references differ in the pack and on the website);
-    `page_markers` places "Page N" markers in the website's view of a document (block id -> page).
+    `page_markers` places "Page N" markers in the website's view of a document (block id -> page);
+    `in_pack` says the document is printed in a pack (minutes there are always the draft for approval).
     """
     source = doc.source
     if not isinstance(source, DocumentSource):
@@ -64,6 +66,6 @@ def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Docu
     html = render_template(
         env, f"documents/{meta.kind}.html",
         doc=doc, meta=meta, body=Markup(rendered.html), meeting=meeting, committee=meeting.committee.committee,
-        workplan=workplan, id_prefix=id_prefix, h=heading_level,
+        workplan=workplan, id_prefix=id_prefix, h=heading_level, in_pack=in_pack,
     )
     return RenderedDocument(Markup(html), rendered.headings, rendered.images, rendered.blocks, rendered.resolutions)

@@ -297,7 +297,7 @@ def _entry_documents(renderer: _Renderer, entry: PackEntry, run: Run, linker: _L
         rendered = render_document(
             renderer.env, renderer.meeting, doc, id_prefix=f"{doc_id}-",
             image_src=lambda src, base=base: (base / src).resolve().as_uri(),
-            link=linker.for_document(doc, item, run),
+            link=linker.for_document(doc, item, run), in_pack=True,
         )
         entry.documents.append(PackDocument(doc_id, doc.kind, doc.title, doc.heading, html=rendered.html,
                                             landscape=bool(getattr(doc.source.meta, "landscape", False)),
