@@ -40,6 +40,12 @@ attendance:
     - Councillor Chidi Eze
   apologies:
     - Councillor Dana Ford
+declarations:
+  - member: Councillor Chidi Eze
+    item: 3
+    interest: owns a business that bid for the depot
+    type: disclosable pecuniary
+    action: left the room for the item
 ---
 
 ## Apologies for absence
@@ -67,6 +73,12 @@ kind: minutes
 attendance:
   present:
     - Councillor Ann Carter (Chair)
+    - Cllr Dana Ford
+  apologies:
+    - Councillor Ben Doyle (Vice-Chair)
+  substitutes:
+    - name: Councillor Ed Grant
+      replacing: Councillor Chidi Eze
 ---
 
 ## Apologies for absence
@@ -104,6 +116,8 @@ def files(april_items: str) -> dict[str, str | None]:
                                                "report-budget.md").read_text().replace("Budget monitoring, quarter 3",
                                                                                         "Savings programme")
                                                .replace("2026-01-12", "2026-04-20"),
+        "panel/2026-03-09/meeting.yaml": MEETING.format(date="2026-03-09", status="cancelled", issued="2026-03-01",
+                                                        items=""),
         "panel/2026-05-18/meeting.yaml": MEETING.format(date="2026-05-18", status="held", issued="2026-05-08",
                                                         items=""),
         "panel/2026-05-18/minutes.md": MAY_MINUTES,
@@ -208,3 +222,36 @@ def test_the_previous_minutes_come_to_the_next_meeting_as_a_draft(site: Path) ->
     assert "Approved at the meeting on Monday 20 April 2026" in january
     may = (site / "panel/2026-05-18/minutes/index.html").read_text()
     assert "Draft: not yet approved" in may
+
+
+def test_attendance_counts_only_meetings_that_took_place(site: Path) -> None:
+    page = (site / "panel/index.html").read_text()
+    tables = [t.split("</table>")[0] for t in page.split('<table class="data attendance">')[1:]]
+    assert "in 2026/27 (1 meeting with minutes)" in tables[0]  # the newest year first
+    table = tables[1]
+    rows = {re.sub(r"<[^>]+>", "", r.split("</th>")[0]).strip(): re.findall(r"<td>([^<]*)</td>", r)
+            for r in table.split("<tr>")[2:]}
+    # 2025/26: January and April were held and minuted; the cancelled March meeting does not count
+    assert "Attendance at meetings held in 2025/26 (2 meetings with minutes)" in table
+    assert rows["Councillor Ann Carter (Chair)"] == ["2 of 2", "0", "0", "0"]
+    assert rows["Councillor Ben Doyle (Vice-Chair)"] == ["0 of 2", "1", "0", "1"]
+    assert rows["Chidi Eze"] == ["1 of 2", "0", "1", "0"]
+    assert rows["Dana Ford"] == ["1 of 2", "1", "0", "0"]
+
+
+def test_declarations_are_in_the_minutes_and_the_register(site: Path) -> None:
+    minutes = (site / "panel/2026-01-12/minutes/index.html").read_text()
+    assert "Councillor Chidi Eze, agenda item 3: owns a business that bid for the depot " \
+           "(disclosable pecuniary interest); left the room for the item." in minutes
+    register = (site / "panel/declarations/index.html").read_text()
+    assert "<h2>Councillor Chidi Eze</h2>" in register
+    assert re.search(r'Monday 12 January 2026</a>, <a href="[^"]*item-3/index.html">item 3: ', register)
+
+
+def test_a_declaration_on_an_item_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
+    changes = files(ANSWERED)
+    changes["panel/2026-01-12/minutes.md"] = JANUARY_MINUTES.replace("    item: 3", "    item: 9")
+    errors = [d for d in check(project(tmp_path, changes)) if d.severity == "error"]
+    assert len(errors) == 1
+    assert errors[0].path == "content/panel/2026-01-12/minutes.md" and errors[0].line == 11
+    assert errors[0].message == "declaration: the meeting has no agenda item 9"

@@ -367,12 +367,34 @@ class AppendixMeta(Record):
     landscape: bool = Field(False, description="Print on landscape pages (wide tables).")
 
 
+class Substitute(Record):
+    """A member who attended in place of another."""
+
+    name: Text = Field(description="Who attended, e.g. 'Councillor Ian Moss'.")
+    replacing: Text = Field(description="The committee member they replaced, e.g. 'Councillor Carol Dempsey'.")
+
+
 class Attendance(Record):
     """Who was at a meeting."""
 
     present: list[Text] = Field(description="Members present, with role, e.g. 'Councillor Ruth Okafor (Chair)'.")
     also_in_attendance: list[Text] = Field(default_factory=list, description="Officers and guests, with role.")
     apologies: list[Text] = Field(default_factory=list, description="Members who sent apologies.")
+    substitutes: list[Substitute] = Field(
+        default_factory=list, description="Members who attended in place of a member of the committee."
+    )
+
+
+class Declaration(Record):
+    """An interest a member declared at the meeting."""
+
+    member: Text = Field(description="Who declared it, e.g. 'Councillor Carol Dempsey'.")
+    item: int = Field(ge=1, description="The agenda item number the interest is in.")
+    interest: Text = Field(description="The interest, as minuted, e.g. 'a close family member works in the service'.")
+    type: Literal["disclosable pecuniary", "other registrable", "non-registrable", "other"] = Field(
+        "other", description="disclosable pecuniary, other registrable, non-registrable, or other."
+    )
+    action: Text | None = Field(None, description="What the member did, e.g. 'left the room for the item'.")
 
 
 class MinutesMeta(Record):
@@ -381,6 +403,9 @@ class MinutesMeta(Record):
     kind: Literal["minutes"]
     title: Text | None = Field(None, description="Defaults to 'Minutes of the meeting held on <date>'.")
     attendance: Attendance = Field(description="Who was present, in attendance, and sent apologies.")
+    declarations: list[Declaration] = Field(
+        default_factory=list, description="Interests declared, each with the agenda item it concerns."
+    )
 
 
 class LetterMeta(Record):

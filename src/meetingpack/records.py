@@ -67,6 +67,45 @@ class Decision:
         return "overdue" if is_past(self.due, meetings) else "due"
 
 
+TITLES = re.compile(r"^(?:councillor|cllr\.?|mr|mrs|ms|miss|dr|professor|prof\.?)\s+", re.IGNORECASE)
+
+
+def person(name: str) -> str:
+    """A name as a key for matching: titles, roles in brackets and case set aside.
+
+    'Councillor Helen Ashworth (Chair)' and 'Helen Ashworth' are the same person.
+    """
+    name = re.sub(r"\s*\(.*?\)\s*", " ", name.split(",")[0]).strip()
+    while TITLES.match(name):
+        name = TITLES.sub("", name, count=1)
+    return re.sub(r"\s+", " ", name).lower()
+
+
+@dataclass
+class Attendance:
+    """One member's record for a municipal year, over the meetings that took place and were minuted."""
+
+    member: str
+    role: str
+    present: list[ResolvedMeeting] = field(default_factory=list)
+    apologies: list[ResolvedMeeting] = field(default_factory=list)
+    substituted: list[ResolvedMeeting] = field(default_factory=list)
+    absent: list[ResolvedMeeting] = field(default_factory=list)
+    """Neither present, nor apologies, nor substituted."""
+
+    @property
+    def meetings(self) -> int:
+        return len(self.present) + len(self.apologies) + len(self.substituted) + len(self.absent)
+
+
+@dataclass
+class DeclaredInterest:
+    meeting: ResolvedMeeting
+    item: Item | None
+    declaration: object
+    """The model.Declaration as written in the minutes' front matter."""
+
+
 @dataclass
 class CommitteeRecords:
     """The records of one committee, in meeting order."""
@@ -75,6 +114,49 @@ class CommitteeRecords:
     decisions: list[Decision]
     unknown: list[tuple[ResolvedMeeting, Item, int, str]] = field(default_factory=list)
     """Follow-up references that match no resolution: (meeting, item, index, reference)."""
+    declarations: list[DeclaredInterest] = field(default_factory=list)
+
+    def attendance(self) -> dict[str, list[Attendance]]:
+        """Each member's attendance by municipal year ('2025/26'), newest year first.
+
+        Only meetings that took place (status held) and whose minutes record
+        the attendance count; cancelled and postponed meetings never count
+        against anyone.
+        """
+        if not self.meetings:
+            return {}
+        membership = self.meetings[0].committee.committee.membership
+        members = [(membership.chair, "Chair")]
+        if membership.vice_chair:
+            members.append((membership.vice_chair, "Vice-Chair"))
+        members += [(c, "") for c in membership.councillors]
+        members += [(c.name, c.role or "Co-opted member") for c in membership.co_optees]
+        years: dict[str, list[Attendance]] = {}
+        for meeting in sorted(self.meetings, key=lambda m: m.meeting.date, reverse=True):
+            if meeting.meeting.status.value != "held" or meeting.minutes is None:
+                continue
+            start = municipal_year(meeting.meeting.date)
+            year = f"{start}/{(start + 1) % 100:02d}"
+            rows = years.setdefault(year, [Attendance(name, role) for name, role in members])
+            record = meeting.minutes.source.meta.attendance  # type: ignore[union-attr]
+            present = {person(p) for p in record.present}
+            apologies = {person(p) for p in record.apologies}
+            substituted = {person(s.replacing) for s in record.substitutes}
+            for row in rows:
+                key = person(row.member)
+                target = (row.present if key in present else row.apologies if key in apologies
+                          else row.substituted if key in substituted else row.absent)
+                target.append(meeting)
+        return years
+
+    def declarations_by_member(self) -> list[tuple[str, list[DeclaredInterest]]]:
+        """The register of interests declared at meetings, by member (A to Z), newest first."""
+        found: dict[str, tuple[str, list[DeclaredInterest]]] = {}
+        for declared in self.declarations:
+            name = declared.declaration.member  # type: ignore[attr-defined]
+            found.setdefault(person(name), (name, []))[1].append(declared)
+        return [(name, sorted(entries, key=lambda d: d.meeting.meeting.date, reverse=True))
+                for _, (name, entries) in sorted(found.items())]
 
     def of_meeting(self, meeting: ResolvedMeeting) -> list[Decision]:
         return [d for d in self.decisions if d.meeting is meeting]
@@ -143,6 +225,11 @@ def committee_records(meetings: list[ResolvedMeeting]) -> CommitteeRecords:
                                       _due(resolution.text, meeting, later)))
     records = CommitteeRecords(meetings, decisions)
     for meeting in meetings:
+        meta = meeting.minutes.source.meta if meeting.minutes is not None else None
+        for declaration in getattr(meta, "declarations", []):
+            item = next((i for i in meeting.items if i.number == declaration.item), None)
+            records.declarations.append(DeclaredInterest(meeting, item, declaration))
+    for meeting in meetings:
         for item in meeting.items:
             for index, reference in enumerate(item.follows_up):
                 found = _find(reference, meeting, decisions)
@@ -171,6 +258,15 @@ def check_records(records: dict[str, CommitteeRecords], report: Report) -> None:
             report.error(meeting.source.yaml_path, line, col,
                          f"follows_up '{reference}': no earlier resolution of this committee has that reference",
                          f"write the minute number and part, e.g. '36(ii)'; known: {known or 'none'}")
+        for declared in committee.declarations:
+            if declared.item is None:
+                minutes = declared.meeting.minutes
+                assert minutes is not None
+                k = minutes.source.meta.declarations.index(declared.declaration)  # type: ignore[union-attr]
+                line, col = minutes.source.positions.find(("declarations", k, "item"))
+                report.error(minutes.source.path, line, col,
+                             f"declaration: the meeting has no agenda item {declared.declaration.item}",  # type: ignore[attr-defined]
+                             f"give the number of the agenda item (1 to {len(declared.meeting.items)})")
         for decision in committee.decisions:
             if decision.status(committee.meetings) != "overdue":
                 continue

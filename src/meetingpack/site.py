@@ -206,6 +206,8 @@ def render_site_pages(env: jinja2.Environment, project: Project, rendered: list[
         mine_records = records.get(committee.slug) or CommitteeRecords([], [])
         out.append(_page(env, f"{committee.slug}/decisions/index.html", "site/decisions.html", site=site,
                          source=committee, committee=committee.committee, records=mine_records))
+        out.append(_page(env, f"{committee.slug}/declarations/index.html", "site/declarations.html", site=site,
+                         source=committee, committee=committee.committee, records=mine_records))
         out.append(_page(env, f"{committee.slug}/index.html", "site/committee.html", site=site,
                          source=committee, committee=committee.committee, years=years, records=mine_records,
                          upcoming=sorted((m for m in mine if not is_past(m, meetings)), key=lambda m: m.meeting.date),
