@@ -115,3 +115,16 @@ def test_meeting_page_lists_the_decisions_with_links_to_the_minutes(built: Built
         assert f'id="{anchor}"' in minutes
     assert "Minute 36: Children\u2019s social care performance" in decisions
     assert '<h2 id="decisions">' not in built.html(f"{LATER}/index.html")  # no minutes yet
+
+
+def test_work_plan_topics_link_to_the_items_that_carry_them(built: Built) -> None:
+    page = built.html("children-young-people/index.html")
+    plan = page.split('<table class="data workplan"')[1].split("</table>")[0]
+    assert '<a href="../children-young-people/2026-03-02/item-7/index.html">Fostering recruitment and placement ' \
+           'sufficiency</a>' in plan
+    assert '<a href="../children-young-people/2025-12-09/item-6/index.html">Children' in plan
+    # planned for a meeting that has not got papers on the site: no link
+    assert re.search(r"<li>Sufficiency of school places for September 2026</li>", plan)
+    appendix = built.html(f"{LATER}/item-12/appendix-workplan/index.html")
+    assert '<a href="../../../../children-young-people/2026-03-02/item-7/index.html">Fostering' in appendix
+    assert "Ideas for next year" in appendix

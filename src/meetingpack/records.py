@@ -19,6 +19,7 @@ is a pure function of the content.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import re
 from dataclasses import dataclass, field
 
@@ -169,6 +170,39 @@ class CommitteeRecords:
     def open(self) -> list[Decision]:
         """Follow-ups not yet answered, oldest first: the action tracker."""
         return [d for d in self.decisions if d.status(self.meetings) in ("due", "overdue")]
+
+
+def _words(text: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", text.lower().replace("\u2019", "'")))
+
+
+def workplan_links(meetings: list[ResolvedMeeting]) -> dict[tuple[dt.date, str], str]:
+    """Work plan topics that an agenda carries: (meeting date, topic) -> the item's page (site-relative).
+
+    A topic is matched to an item of the committee's meeting on the same date
+    when their words are nearly the same ("Fostering recruitment and placement
+    sufficiency") or one contains the other.
+    """
+    if not meetings or meetings[0].committee.workplan is None:
+        return {}
+    by_date = {m.meeting.date: m for m in meetings}
+    links: dict[tuple[dt.date, str], str] = {}
+    for planned in meetings[0].committee.workplan.meetings:
+        meeting = by_date.get(planned.date)
+        if meeting is None:
+            continue
+        for topic in planned.topics:
+            best, score = None, 0.0
+            for item in meeting.items:
+                if not item.documents:
+                    continue
+                a, b = _words(topic), _words(item.title)
+                ratio = 1.0 if a and b and (a in b or b in a) else difflib.SequenceMatcher(None, a, b).ratio()
+                if ratio > score:
+                    best, score = item, ratio
+            if best is not None and score >= 0.6:
+                links[(planned.date, topic)] = f"{meeting.url_path}/{best.slug}/index.html"
+    return links
 
 
 def _minutes(meeting: ResolvedMeeting) -> tuple[list[Resolution], dict[int, str]]:

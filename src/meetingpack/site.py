@@ -20,7 +20,7 @@ import jinja2
 
 from .exempt import exempt_notice
 from .load import Project
-from .records import CommitteeRecords
+from .records import CommitteeRecords, workplan_links
 from .render.documents import render_document
 from .render.markdown import LinkTarget
 from .render.pdf import MeetingPacks, PackFile, PageRange
@@ -115,7 +115,7 @@ def _site_links(meeting: ResolvedMeeting, doc: Document, page: str) -> Callable[
 
 
 def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Item | None, doc: Document,
-                    packs: MeetingPacks) -> list[Output]:
+                    packs: MeetingPacks, topic_links: dict[tuple[dt.date, str], str] | None = None) -> list[Output]:
     """The web page of one paper, and its images."""
     out: list[Output] = []
     if doc.kind == "pdf":
@@ -123,7 +123,8 @@ def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Ite
     path = document_path(meeting, item, doc)
     doc_id = f"{item.slug}-{doc.slug}" if item is not None else ""
     rendered = render_document(env, meeting, doc, id_prefix="", image_src=lambda src: src,
-                               link=_site_links(meeting, doc, path), page_markers=packs.page_markers.get(doc_id, {}))
+                               link=_site_links(meeting, doc, path), page_markers=packs.page_markers.get(doc_id, {}),
+                               topic_links=topic_links or {}, link_root=_root(path))
     cut = packs.document_pdfs.get(doc_id)
     out.append(_page(env, path, "site/document.html", site=meeting.site, meeting=meeting, doc=doc, item=item,
                      body=rendered.html, headings=[h for h in rendered.headings if h.level == 2],
@@ -138,6 +139,7 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
                         records: CommitteeRecords) -> list[Output]:
     """The pages of one meeting: the meeting, each item, each public document, and the public PDFs."""
     base = meeting.url_path
+    links = workplan_links(records.meetings)
     out = [Output(pdf_file(meeting, pack), pack.pdf) for pack in packs.public]
     for item in meeting.items:
         folder = f"{base}/{item.slug}"
@@ -149,7 +151,7 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
                 out.append(Output(document_path(meeting, item, doc), source=doc.source.path))
             elif f"{item.slug}-{doc.slug}" in packs.document_pdfs:
                 out.append(Output(f"{folder}/{doc.slug}.pdf", packs.document_pdfs[f"{item.slug}-{doc.slug}"].pdf))
-            out.extend(_document_pages(env, meeting, item, doc, packs))
+            out.extend(_document_pages(env, meeting, item, doc, packs, links))
         out.append(_page(env, f"{folder}/index.html", "site/item.html", site=meeting.site, meeting=meeting,
                          item=item, papers=papers(meeting, item, packs), answers=records.answered_by(meeting, item),
                          pages=packs.items.get(item.number), item_pdf=item_pdf,
@@ -210,6 +212,7 @@ def render_site_pages(env: jinja2.Environment, project: Project, rendered: list[
                          source=committee, committee=committee.committee, records=mine_records))
         out.append(_page(env, f"{committee.slug}/index.html", "site/committee.html", site=site,
                          source=committee, committee=committee.committee, years=years, records=mine_records,
+                         topic_links=workplan_links(mine_records.meetings),
                          upcoming=sorted((m for m in mine if not is_past(m, meetings)), key=lambda m: m.meeting.date),
                          is_past=is_past, meetings=meetings))
     upcoming = sorted((m for m in meetings if not is_past(m, meetings)), key=lambda m: (m.meeting.date, m.url_path))

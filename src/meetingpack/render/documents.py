@@ -41,12 +41,14 @@ class RenderedDocument:
 def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Document, *, id_prefix: str,
                     image_src: Callable[[str], str], link: Callable[[str], LinkTarget] = LinkTarget,
                     page_markers: dict[str, int] | None = None, heading_level: int = 1,
-                    in_pack: bool = False) -> RenderedDocument:
+                    in_pack: bool = False, topic_links: dict | None = None, link_root: str = "") -> RenderedDocument:
     """The document's full HTML (header, body, sign-off) as an escaped-safe fragment.
 
     `link` decides where each link goes (cross references differ in the pack and on the website);
     `page_markers` places "Page N" markers in the website's view of a document (block id -> page);
-    `in_pack` says the document is printed in a pack (minutes there are always the draft for approval).
+    `in_pack` says the document is printed in a pack (minutes there are always the draft for approval);
+    `topic_links` links a work plan's topics to the agenda items that carry them (site-relative paths,
+    prefixed with `link_root`).
     """
     source = doc.source
     if not isinstance(source, DocumentSource):
@@ -67,5 +69,6 @@ def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Docu
         env, f"documents/{meta.kind}.html",
         doc=doc, meta=meta, body=Markup(rendered.html), meeting=meeting, committee=meeting.committee.committee,
         workplan=workplan, id_prefix=id_prefix, h=heading_level, in_pack=in_pack,
+        topic_links=topic_links or {}, link_root=link_root,
     )
     return RenderedDocument(Markup(html), rendered.headings, rendered.images, rendered.blocks, rendered.resolutions)
