@@ -74,7 +74,7 @@ def test_document_schema_chooses_by_kind(written: Schemas) -> None:
     schema = written["document-front-matter.schema.json"]
     assert schema["discriminator"]["propertyName"] == "kind"  # type: ignore[index]
     assert sorted(schema["discriminator"]["mapping"]) == [  # type: ignore[index]
-        "appendix", "document", "letter", "minutes", "report"]
+        "appendix", "decisions", "document", "letter", "minutes", "report"]
 
 
 def test_committed_schemas_match_the_model() -> None:

@@ -128,3 +128,13 @@ def test_work_plan_topics_link_to_the_items_that_carry_them(built: Built) -> Non
     appendix = built.html(f"{LATER}/item-12/appendix-workplan/index.html")
     assert '<a href="../../../../children-young-people/2026-03-02/item-7/index.html">Fostering' in appendix
     assert "Ideas for next year" in appendix
+
+
+def test_decisions_are_published_before_the_minutes_as_their_own_document(built: Built) -> None:
+    meeting = built.html(f"{EARLIER}/index.html")
+    assert re.search(r'<a href="[^"]*2025-12-09/decisions/index.html">Decisions of the meeting held on Tuesday 9 '
+                     r'December 2025</a> <span class="file-meta">published Thursday 11 December 2025', meeting)
+    page = built.html(f"{EARLIER}/decisions/index.html")
+    assert "Published on Thursday 11 December 2025, before the minutes are approved." in page
+    assert page.count('<ol class="resolution">') == 3 and 'RESOLVED that the Panel:</p>' in page
+    assert "minute-number" not in page  # decisions are not minutes: no minute numbers

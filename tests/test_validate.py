@@ -538,7 +538,7 @@ def test_unknown_document_kind(tmp_path: Path) -> None:
         """))
     assert (d.path, d.line, d.column) == (APPENDIX, 2, 7)
     assert d.message == ("kind: document kind must be one of "
-                         "report, appendix, minutes, letter, document")
+                         "report, appendix, minutes, letter, document, decisions")
 
 
 def test_front_matter_errors_point_at_file_lines(tmp_path: Path) -> None:

@@ -57,6 +57,8 @@ class MeetingSource:
     positions: Positions
     minutes: Path | None = None
     """The meeting's own minutes (`minutes.md` in its folder), once written."""
+    decisions: Path | None = None
+    """The meeting's decisions (`decisions.md`), published before the minutes."""
 
     @property
     def yaml_path(self) -> Path:
@@ -301,6 +303,9 @@ def _load_meetings(root: Path, source: CommitteeSource, report: Report) -> dict[
         minutes = folder / "minutes.md"
         if minutes.is_file():
             wanted[minutes.resolve()] = None
+        decisions = folder / "decisions.md"
+        if decisions.is_file():
+            wanted[decisions.resolve()] = None
         meeting = validate_record(model.Meeting, data, path, positions, report)
         if meeting is None:
             continue
@@ -311,7 +316,8 @@ def _load_meetings(root: Path, source: CommitteeSource, report: Report) -> dict[
                          "rename the folder or correct the date")
             continue
         source.meetings.append(MeetingSource(folder.name, folder, meeting, positions,
-                                             minutes.resolve() if minutes.is_file() else None))
+                                             minutes.resolve() if minutes.is_file() else None,
+                                             decisions.resolve() if decisions.is_file() else None))
     source.meetings.sort(key=lambda m: (m.meeting.date, m.meeting.start_time, m.slug))
     return wanted
 

@@ -429,9 +429,21 @@ class PlainMeta(Record):
     label: Text | None = Field(None, description="E.g. 'Appendix 4', if the document is an appendix.")
 
 
+class DecisionsMeta(Record):
+    """Front matter of a meeting's decisions (`kind: decisions`), published before the minutes.
+
+    Saved as `decisions.md` in the meeting's folder: a `##` heading per agenda
+    item and its resolution, as in minutes, but without minute numbers.
+    """
+
+    kind: Literal["decisions"]
+    title: Text | None = Field(None, description="Defaults to 'Decisions of the meeting held on <date>'.")
+    published_on: dt.date = Field(description="Date the decisions were published.")
+
+
 DocumentMeta = Annotated[
-    ReportMeta | AppendixMeta | MinutesMeta | LetterMeta | PlainMeta,
+    ReportMeta | AppendixMeta | MinutesMeta | LetterMeta | PlainMeta | DecisionsMeta,
     Field(discriminator="kind"),
 ]
 
-DOCUMENT_KINDS = ("report", "appendix", "minutes", "letter", "document")
+DOCUMENT_KINDS = ("report", "appendix", "minutes", "letter", "document", "decisions")

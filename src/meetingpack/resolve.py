@@ -115,6 +115,8 @@ class ResolvedMeeting:
     minutes: Document | None
     """This meeting's own minutes, once written."""
     site: model.Site
+    decisions: Document | None = None
+    """This meeting's decisions, published before the minutes."""
 
     @property
     def meeting(self) -> model.Meeting:
@@ -218,7 +220,10 @@ def _document(project: Project, meeting: MeetingSource, ref: model.DocumentRef, 
         if isinstance(meta, model.MinutesMeta):
             held = next((m.meeting.date for c in project.committees for m in c.meetings if m.minutes == path), None)
             title = meta.title or (f"Minutes of the meeting held on {long_date(held)}" if held else "Minutes")
-        slug = _slug(path, used) if not isinstance(meta, model.MinutesMeta) else _slug(Path("minutes"), used)
+        if isinstance(meta, model.DecisionsMeta):
+            held = next((m.meeting.date for c in project.committees for m in c.meetings if m.decisions == path), None)
+            title = meta.title or (f"Decisions of the meeting held on {long_date(held)}" if held else "Decisions")
+        slug = _slug(Path(meta.kind) if meta.kind in ("minutes", "decisions") else path, used)
         return Document(slug, meta.kind, title, getattr(meta, "label", None), source, exempt,
                         minute_start=minute_starts.get(path))
     path = (meeting.path / ref.pdf).resolve()
@@ -293,7 +298,10 @@ def resolve_meeting(project: Project, committee: CommitteeSource, meeting: Meeti
     minutes = None
     if meeting.minutes is not None and meeting.minutes in project.documents:
         minutes = _document(project, meeting, "minutes.md", False, minute_starts, set())
-    return ResolvedMeeting(committee, meeting, items, minutes, project.site)
+    decisions = None
+    if meeting.decisions is not None and meeting.decisions in project.documents:
+        decisions = _document(project, meeting, "decisions.md", False, minute_starts, set())
+    return ResolvedMeeting(committee, meeting, items, minutes, project.site, decisions)
 
 
 def resolve_project(project: Project) -> list[ResolvedMeeting]:

@@ -157,8 +157,9 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
                          pages=packs.items.get(item.number), item_pdf=item_pdf,
                          item_pdf_name=posixpath.basename(pdf_file(meeting, item_pdf)) if item_pdf else None,
                          notice=exempt_notice(item.exempt_paragraph) if item.exempt else None))
-    if meeting.minutes is not None:
-        out.extend(_document_pages(env, meeting, None, meeting.minutes, packs))
+    for own in (meeting.minutes, meeting.decisions):
+        if own is not None:
+            out.extend(_document_pages(env, meeting, None, own, packs))
     downloads = [(pack, posixpath.basename(pdf_file(meeting, pack))) for pack in packs.public]
     from .opendata import meeting_json_ld  # not at the top: opendata imports this module
     out.append(_page(env, f"{base}/index.html", "site/meeting.html", site=meeting.site, meeting=meeting,
