@@ -104,6 +104,28 @@ RESOLVED that Councillor Doyle be chair for the year.
 """
 
 
+RECOMMENDATIONS = """\
+recommendations:
+  - id: depot-sale
+    title: Sell the depot by auction
+    made: 2(iii) of 2026-01-12
+    to: the Cabinet
+    status: implemented
+    response:
+      date: 2026-04-01
+      document: 2026-04-20/report-savings.md
+      summary: Accepted; the depot was sold in May.
+    review:
+      meeting: 2026-05-18
+      item: 2
+  - id: savings-target
+    title: Publish the savings target
+    made: 2(ii) of 2026-01-12
+    to: the Cabinet
+    status: awaiting response
+"""
+
+
 def files(april_items: str) -> dict[str, str | None]:
     january = original("panel/2026-01-12/meeting.yaml").replace("issued_on:", "status: held\nissued_on:")
     return {
@@ -121,6 +143,7 @@ def files(april_items: str) -> dict[str, str | None]:
         "panel/2026-05-18/meeting.yaml": MEETING.format(date="2026-05-18", status="held", issued="2026-05-08",
                                                         items=""),
         "panel/2026-05-18/minutes.md": MAY_MINUTES,
+        "panel/recommendations.yaml": RECOMMENDATIONS,
     }
 
 
@@ -255,3 +278,33 @@ def test_a_declaration_on_an_item_that_does_not_exist_is_an_error(tmp_path: Path
     assert len(errors) == 1
     assert errors[0].path == "content/panel/2026-01-12/minutes.md" and errors[0].line == 11
     assert errors[0].message == "declaration: the meeting has no agenda item 9"
+
+
+def test_a_recommendation_is_followed_from_resolution_through_response_to_review(site: Path) -> None:
+    page = (site / "panel/index.html").read_text()
+    section = page.split('<h2 id="recommendations">Recommendations</h2>')[1].split("<h2>")[0]
+    depot = section.split('id="recommendation-depot-sale"')[1].split("</li>\n  <li")[0]
+    assert 'tag-rec-implemented">Implemented</strong>' in depot
+    assert '<a href="../panel/2026-01-12/minutes/index.html#minute-2-iii">Monday 12 January 2026 (minute 2(iii))</a>' \
+        in depot
+    assert '<a href="../panel/2026-04-20/item-3/report-savings/index.html">Savings programme</a>' in depot
+    assert "considered at the meeting on" in depot and "Accepted; the depot was sold in May." in depot
+    assert 'Implementation reviewed at the meeting on <a href="../panel/2026-05-18/item-2/index.html">' in depot
+    register = json.loads((site / "panel/decisions.json").read_text())["recommendations"]
+    assert register[0]["made"] == "2026-01-12/2(iii)" and register[0]["status"] == "implemented"
+    assert register[0]["review"]["item"] == 2 and register[1]["response"] is None
+    savings = section.split('id="recommendation-savings-target"')[1]
+    assert "Awaiting response" in savings and "No response yet." in savings
+
+
+def test_recommendation_problems_are_reported_at_their_lines(tmp_path: Path) -> None:
+    changes = files(ANSWERED)
+    changes["panel/recommendations.yaml"] = RECOMMENDATIONS.replace("2(iii) of 2026-01-12", "9(i) of 2026-01-12") \
+        .replace("status: awaiting response", "status: rejected")
+    found = [d for d in check(project(tmp_path, changes)) if d.path.endswith("recommendations.yaml")]
+    lines = changes["panel/recommendations.yaml"].splitlines()
+    assert [(d.severity, d.line) for d in found] == [
+        ("error", lines.index("    made: 9(i) of 2026-01-12") + 1),
+        ("warning", lines.index("    status: rejected") + 1)]
+    assert found[0].message == "made: no resolution 9(i) in the minutes of 2026-01-12"
+    assert found[1].message == "status 'rejected' but no response is recorded"

@@ -17,6 +17,7 @@ from meetingpack.load import FRONT_MATTER
 from meetingpack.yamlpos import parse_yaml
 
 NAMES = ["committee.schema.json", "document-front-matter.schema.json", "meeting.schema.json",
+         "recommendations.schema.json",
          "site.schema.json", "workplan.schema.json"]
 Schemas = dict[str, dict[str, object]]
 COMMITTED = Path(__file__).parent.parent / "docs" / "schemas"

@@ -75,6 +75,8 @@ class CommitteeSource:
     positions: Positions
     workplan: model.WorkPlan | None = None
     workplan_positions: Positions | None = None
+    recommendations: list[model.Recommendation] = field(default_factory=list)
+    recommendations_positions: Positions | None = None
     meetings: list[MeetingSource] = field(default_factory=list)
 
 
@@ -347,6 +349,10 @@ def load_project(root: Path, report: Report) -> Project | None:
             plan = load_record(model.WorkPlan, folder / "workplan.yaml", report)
             if plan is not None:
                 source.workplan, source.workplan_positions = plan
+        if (folder / "recommendations.yaml").is_file():
+            recs = load_record(model.Recommendations, folder / "recommendations.yaml", report)
+            if recs is not None:
+                source.recommendations, source.recommendations_positions = recs[0].recommendations, recs[1]
         wanted.update(_load_meetings(root, source, report))
         committees.append(source)
     documents: dict[Path, DocumentSource] = {}

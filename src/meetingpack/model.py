@@ -204,6 +204,55 @@ class WorkPlan(Record):
 # ----------------------------------------------------------------- meeting
 
 
+class RecommendationStatus(str, Enum):
+    made = "made"
+    awaiting_response = "awaiting response"
+    accepted = "accepted"
+    partly_accepted = "partly accepted"
+    rejected = "rejected"
+    implemented = "implemented"
+
+
+class Response(Record):
+    """The executive's response to a recommendation."""
+
+    date: dt.date = Field(description="Date of the response.")
+    document: Text | None = Field(
+        None, description="The paper that carries it, relative to the committee folder, e.g. "
+        "'2026-03-02/letter-young-carers-response.md'; it must be on a meeting's agenda."
+    )
+    summary: Text | None = Field(None, description="The response in a sentence.")
+
+
+class Review(Record):
+    """Where the committee reviewed how a recommendation was carried out."""
+
+    meeting: dt.date = Field(description="Date of the meeting, YYYY-MM-DD.")
+    item: int = Field(ge=1, description="Its agenda item number.")
+
+
+class Recommendation(Record):
+    """A recommendation the committee made to the executive, followed to its outcome."""
+
+    id: str = Field(pattern=r"^[a-z0-9][a-z0-9-]*$", description="Short name, e.g. 'young-carers-1'.")
+    title: Text = Field(description="The recommendation in a few words.")
+    text: Text | None = Field(None, description="The recommendation in full (Markdown, one paragraph).")
+    made: Text = Field(description="The resolution that made it, with its meeting: '38(ii) of 2025-12-09'.")
+    to: Text = Field(description="Who it was made to, e.g. 'the Executive Mayor'.")
+    status: RecommendationStatus = Field(
+        RecommendationStatus.made,
+        description="made, awaiting response, accepted, partly accepted, rejected or implemented.",
+    )
+    response: Response | None = Field(None, description="The executive's response, once received.")
+    review: Review | None = Field(None, description="The meeting where the committee reviewed its implementation.")
+
+
+class Recommendations(Record):
+    """`content/<committee>/recommendations.yaml`: the committee's recommendations and their outcomes."""
+
+    recommendations: list[Recommendation] = Field(default_factory=list, description="In the order they were made.")
+
+
 class MeetingStatus(str, Enum):
     scheduled = "scheduled"
     held = "held"

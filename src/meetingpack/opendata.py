@@ -484,8 +484,23 @@ def decisions_json(site: model.Site, records: CommitteeRecords) -> Output:
                              "url": _item_url(m, item)} for m, item in decision.answered_by],
             "status": decision.status(records.meetings),
         })
+    recommendations = []
+    for tracked in records.recommendations:
+        rec = tracked.recommendation
+        recommendations.append({
+            "id": rec.id, "title": rec.title, "text": rec.text, "to": rec.to, "status": rec.status.value,
+            "made": tracked.made.key if tracked.made else rec.made,
+            "response": None if rec.response is None else {
+                "date": rec.response.date.isoformat(), "summary": rec.response.summary,
+                "url": _paper_url(tracked.response[0], tracked.response[1], tracked.response[2])
+                if tracked.response else None},
+            "review": None if tracked.review is None else {
+                "meeting": tracked.review[0].source.slug, "item": tracked.review[1].number,
+                "url": _item_url(*tracked.review)},
+        })
     slug = records.meetings[0].committee.slug if records.meetings else "committee"
-    text = json.dumps({"committee": slug, "decisions": entries}, indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps({"committee": slug, "decisions": entries, "recommendations": recommendations},
+                      indent=2, ensure_ascii=False) + "\n"
     return Output(f"{slug}/decisions.json", text.encode("utf-8"))
 
 

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from .errors import Report
 from .render.markdown import Options, Resolution, render_markdown
-from .resolve import Item, ResolvedMeeting, is_past, long_date, municipal_year
+from .resolve import Document, Item, ResolvedMeeting, is_past, long_date, municipal_year
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -108,6 +108,18 @@ class DeclaredInterest:
 
 
 @dataclass
+class Tracked:
+    """A recommendation with the records it points to, for its path from meeting to outcome."""
+
+    recommendation: object
+    """The model.Recommendation as written in recommendations.yaml."""
+    made: Decision | None
+    response: tuple[ResolvedMeeting, Item, Document] | None = None
+    """The agenda paper carrying the executive's response."""
+    review: tuple[ResolvedMeeting, Item] | None = None
+
+
+@dataclass
 class CommitteeRecords:
     """The records of one committee, in meeting order."""
 
@@ -116,6 +128,9 @@ class CommitteeRecords:
     unknown: list[tuple[ResolvedMeeting, Item, int, str]] = field(default_factory=list)
     """Follow-up references that match no resolution: (meeting, item, index, reference)."""
     declarations: list[DeclaredInterest] = field(default_factory=list)
+    recommendations: list[Tracked] = field(default_factory=list)
+    problems: list[tuple[tuple, str, str]] = field(default_factory=list)
+    """Problems in recommendations.yaml: (location in the file, message, hint)."""
 
     def attendance(self) -> dict[str, list[Attendance]]:
         """Each member's attendance by municipal year ('2025/26'), newest year first.
@@ -258,6 +273,7 @@ def committee_records(meetings: list[ResolvedMeeting]) -> CommitteeRecords:
             decisions.append(Decision(meeting, resolution, titles.get(resolution.minute, ""),
                                       _due(resolution.text, meeting, later)))
     records = CommitteeRecords(meetings, decisions)
+    _track_recommendations(records)
     for meeting in meetings:
         meta = meeting.minutes.source.meta if meeting.minutes is not None else None
         for declaration in getattr(meta, "declarations", []):
@@ -272,6 +288,52 @@ def committee_records(meetings: list[ResolvedMeeting]) -> CommitteeRecords:
                 else:
                     found.answered_by.append((meeting, item))
     return records
+
+
+def _track_recommendations(records: CommitteeRecords) -> None:
+    """Tie each recommendation to the resolution that made it, the response paper and the review."""
+    if not records.meetings:
+        return
+    committee = records.meetings[0].committee
+    by_date = {m.meeting.date: m for m in records.meetings}
+    for k, rec in enumerate(committee.recommendations):
+        loc = ("recommendations", k)
+        match = REFERENCE.match(rec.made)
+        made = None
+        if match is None or not match.group(4):
+            records.problems.append((loc + ("made",), f"made: '{rec.made}' is not a resolution reference",
+                                     "write the minute, part and meeting, e.g. '38(ii) of 2025-12-09'"))
+        else:
+            wanted = f"{match.group(1)}({match.group(2).lower()})" if match.group(2) else match.group(1)
+            made = next((d for d in records.decisions
+                         if d.meeting.source.slug == match.group(4) and d.reference == wanted), None)
+            if made is None:
+                records.problems.append((loc + ("made",), (f"made: no resolution {wanted} in the minutes of "
+                                         f"{match.group(4)}"), "check the minute number and the meeting's date"))
+        tracked = Tracked(rec, made)
+        if rec.response is not None and rec.response.document:
+            path = (committee.path / rec.response.document).resolve()
+            found = next(((m, *hit) for m in records.meetings if (hit := m.document_at(path)) is not None), None)
+            if found is None or found[1].exempt:
+                records.problems.append((loc + ("response", "document"),
+                                         (f"response document '{rec.response.document}' is not a public paper "
+                                         "of any meeting of this committee"),
+                                         ("give its path from the committee folder, e.g. "
+                                         "'2026-03-02/letter-response.md', and put it on that meeting's agenda")))
+            else:
+                tracked.response = found
+        if rec.review is not None:
+            meeting = by_date.get(rec.review.meeting)
+            item = next((i for i in meeting.items if i.number == rec.review.item), None) if meeting else None
+            if meeting is None or item is None:
+                records.problems.append((loc + ("review",), (f"review: no item {rec.review.item} at a meeting on "
+                                         f"{rec.review.meeting}"), "give the date and agenda item number"))
+            else:
+                tracked.review = (meeting, item)
+        if rec.status.value in ("accepted", "partly accepted", "rejected", "implemented") and rec.response is None:
+            records.problems.append((loc + ("status",), f"status '{rec.status.value}' but no response is recorded",
+                                     "add the response's date (and the paper that carries it)"))
+        records.recommendations.append(tracked)
 
 
 def project_records(meetings: list[ResolvedMeeting]) -> dict[str, CommitteeRecords]:
@@ -292,6 +354,13 @@ def check_records(records: dict[str, CommitteeRecords], report: Report) -> None:
             report.error(meeting.source.yaml_path, line, col,
                          f"follows_up '{reference}': no earlier resolution of this committee has that reference",
                          f"write the minute number and part, e.g. '36(ii)'; known: {known or 'none'}")
+        if committee.meetings and committee.problems:
+            source = committee.meetings[0].committee
+            for loc, message, hint in committee.problems:
+                line, col = source.recommendations_positions.find(loc) if source.recommendations_positions \
+                    else (0, 0)
+                severity = report.warning if message.startswith("status") else report.error
+                severity(source.path / "recommendations.yaml", line, col, message, hint)
         for declared in committee.declarations:
             if declared.item is None:
                 minutes = declared.meeting.minutes

@@ -15,6 +15,7 @@ SCHEMAS: dict[str, Any] = {
     "committee.schema.json": model.Committee,
     "workplan.schema.json": model.WorkPlan,
     "meeting.schema.json": model.Meeting,
+    "recommendations.schema.json": model.Recommendations,
     "document-front-matter.schema.json": model.DocumentMeta,
 }
 
