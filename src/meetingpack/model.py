@@ -173,6 +173,11 @@ class Committee(Record):
     )
 
 
+    @property
+    def noun(self) -> str:
+        """'Panel' or 'Committee', as the papers call it ("the Panel resolved")."""
+        return "Panel" if "panel" in self.name.lower() else "Committee"
+
 
 # ------------------------------------------------------------- work plan
 

@@ -460,7 +460,7 @@ def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdfs
         "meeting": meeting.meeting,
         "pack_title": f"{committee.name}: agenda and papers, {date}",
         "pack_subject": f"Document pack for the meeting of the {committee.name} on {date}",
-        "noun": "Panel" if "panel" in committee.name.lower() else "Committee",
+        "noun": committee.noun,
     }
     renderer = _Renderer(env, meeting)
     runs = _runs(meeting)
