@@ -114,7 +114,7 @@ class _Paper:
     """Heading and paragraph anchors of a Markdown paper; None for an existing PDF."""
 
 
-def _papers(project: Project) -> dict[Path, dict[Path, _Paper]]:
+def _papers(project: Project, rendered: dict[Path, Rendered]) -> dict[Path, dict[Path, _Paper]]:
     """For each paper: the papers of the meetings it is listed in (its possible link targets)."""
     by_meeting: list[dict[Path, _Paper]] = []
     for committee in project.committees:
@@ -127,7 +127,7 @@ def _papers(project: Project) -> dict[Path, dict[Path, _Paper]]:
                         source = project.documents.get(path)
                         exempt = part == "part_b" or bool(getattr(getattr(source, "meta", None),
                                                                   "exempt_paragraph", None))
-                        papers[path] = _Paper(exempt, None if not isinstance(ref, str) else _anchors(source))
+                        papers[path] = _Paper(exempt, None if not isinstance(ref, str) else _anchors(rendered.get(path)))
             by_meeting.append(papers)
     out: dict[Path, dict[Path, _Paper]] = {}
     for papers in by_meeting:
@@ -136,13 +136,17 @@ def _papers(project: Project) -> dict[Path, dict[Path, _Paper]]:
     return out
 
 
-def _anchors(source: DocumentSource | None) -> set[str]:
-    if source is None:
-        return set()
-    rendered = render_markdown(source.body, Options(
-        block_ids=True, number_paragraphs=isinstance(source.meta, model.ReportMeta),
-        minute_start=1 if isinstance(source.meta, model.MinutesMeta) else None))
-    return set(rendered.blocks) | TEMPLATE_ANCHORS
+def _anchors(rendered: Rendered | None) -> set[str]:
+    """What `paper.md#...` may name: the paper's headings and blocks, and the anchors its template adds."""
+    return set() if rendered is None else set(rendered.blocks) | TEMPLATE_ANCHORS
+
+
+def _render(doc: DocumentSource) -> Rendered:
+    """A paper's body rendered as the pack and site render it (ids included), once for every check."""
+    minutes = isinstance(doc.meta, model.MinutesMeta)
+    return render_markdown(doc.body, Options(line_offset=doc.body_line, minute_start=1 if minutes else None,
+                                             number_paragraphs=isinstance(doc.meta, model.ReportMeta),
+                                             block_ids=True))
 
 
 def _check_links(project: Project, doc: DocumentSource, rendered: Rendered,
@@ -155,7 +159,7 @@ def _check_links(project: Project, doc: DocumentSource, rendered: Rendered,
         if local is None:
             continue
         path, fragment = local
-        target = mine.get(path) if path != doc.path else (me or _Paper(False, _anchors(doc)))
+        target = mine.get(path) if path != doc.path else (me or _Paper(False, _anchors(rendered)))
         if target is None:
             report.warning(doc.path, link.line, 1,
                            f"link to '{link.href}' will not work on the website or in the pack",
@@ -173,11 +177,9 @@ def _check_links(project: Project, doc: DocumentSource, rendered: Rendered,
                            f"this paper has: {', '.join('#' + h for h in headings[:12]) or 'no headings'}")
 
 
-def _check_document(project: Project, doc: DocumentSource, papers: dict[Path, dict[Path, _Paper]],
-                    report: Report) -> None:
+def _check_document(project: Project, doc: DocumentSource, rendered: Rendered,
+                    papers: dict[Path, dict[Path, _Paper]], report: Report) -> None:
     minutes = isinstance(doc.meta, model.MinutesMeta)
-    rendered = render_markdown(doc.body, Options(line_offset=doc.body_line, minute_start=1 if minutes else None,
-                                                 number_paragraphs=isinstance(doc.meta, model.ReportMeta)))
     for image in rendered.images:
         if not image.alt.strip():
             report.error(doc.path, image.line, 1, f"image '{image.src}' has no alternative text",
@@ -246,6 +248,7 @@ def validate_project(project: Project, report: Report) -> None:
         _check_committee(committee, report)
         for meeting in committee.meetings:
             _check_agenda(project, committee, meeting, report)
-    papers = _papers(project)
-    for doc in project.documents.values():
-        _check_document(project, doc, papers, report)
+    rendered = {path: _render(doc) for path, doc in project.documents.items()}
+    papers = _papers(project, rendered)
+    for path, doc in project.documents.items():
+        _check_document(project, doc, rendered[path], papers, report)
