@@ -242,6 +242,15 @@ def _due(text: str, meeting: ResolvedMeeting, later: list[ResolvedMeeting]) -> R
     return None
 
 
+def _parse_reference(text: str) -> tuple[str, str | None] | None:
+    """'minute 36 (ii) of 2025-12-09' -> ('36(ii)', '2025-12-09'); '36.ii' -> ('36(ii)', None)."""
+    match = REFERENCE.match(text)
+    if match is None:
+        return None
+    part = (match.group(2) or match.group(3) or "").lower()
+    return (f"{match.group(1)}({part})" if part else match.group(1)), match.group(4)
+
+
 def _find(reference: str, meeting: ResolvedMeeting, decisions: list[Decision]) -> Decision | None:
     """The resolution a `follows_up` reference means, looking back from `meeting`.
 
@@ -249,14 +258,13 @@ def _find(reference: str, meeting: ResolvedMeeting, decisions: list[Decision]) -
     first, then of earlier years (the newest first): minute numbers start
     again each year. '36(ii) of 2025-12-09' names the meeting.
     """
-    match = REFERENCE.match(reference)
-    if match is None:
+    parsed = _parse_reference(reference)
+    if parsed is None:
         return None
-    minute, part = int(match.group(1)), (match.group(2) or match.group(3) or "").lower()
-    wanted = f"{minute}({part})" if part else str(minute)
+    wanted, named = parsed
     earlier = [d for d in decisions if d.meeting.meeting.date < meeting.meeting.date]
-    if match.group(4):
-        earlier = [d for d in earlier if d.meeting.source.slug == match.group(4)]
+    if named:
+        earlier = [d for d in earlier if d.meeting.source.slug == named]
     year = municipal_year(meeting.meeting.date)
     ranked = sorted(earlier, key=lambda d: (municipal_year(d.meeting.meeting.date) != year,
                                             -d.meeting.meeting.date.toordinal()))
@@ -298,18 +306,18 @@ def _track_recommendations(records: CommitteeRecords) -> None:
     by_date = {m.meeting.date: m for m in records.meetings}
     for k, rec in enumerate(committee.recommendations):
         loc = ("recommendations", k)
-        match = REFERENCE.match(rec.made)
+        parsed = _parse_reference(rec.made)
         made = None
-        if match is None or not match.group(4):
+        if parsed is None or parsed[1] is None:
             records.problems.append((loc + ("made",), f"made: '{rec.made}' is not a resolution reference",
                                      "write the minute, part and meeting, e.g. '38(ii) of 2025-12-09'"))
         else:
-            wanted = f"{match.group(1)}({match.group(2).lower()})" if match.group(2) else match.group(1)
+            wanted, named = parsed
             made = next((d for d in records.decisions
-                         if d.meeting.source.slug == match.group(4) and d.reference == wanted), None)
+                         if d.meeting.source.slug == named and d.reference == wanted), None)
             if made is None:
-                records.problems.append((loc + ("made",), (f"made: no resolution {wanted} in the minutes of "
-                                         f"{match.group(4)}"), "check the minute number and the meeting's date"))
+                records.problems.append((loc + ("made",), f"made: no resolution {wanted} in the minutes of {named}",
+                                         "check the minute number and the meeting's date"))
         tracked = Tracked(rec, made)
         if rec.response is not None and rec.response.document:
             path = (committee.path / rec.response.document).resolve()
