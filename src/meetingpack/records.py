@@ -129,6 +129,8 @@ class CommitteeRecords:
     """Follow-up references that match no resolution: (meeting, item, index, reference)."""
     declarations: list[DeclaredInterest] = field(default_factory=list)
     recommendations: list[Tracked] = field(default_factory=list)
+    topic_links: dict[tuple[dt.date, str], str] = field(default_factory=dict)
+    """Work plan topics an agenda carries: (date, topic) -> the item's page (see `workplan_links`)."""
     problems: list[tuple[tuple, str, str]] = field(default_factory=list)
     """Problems in recommendations.yaml: (location in the file, message, hint)."""
 
@@ -280,7 +282,7 @@ def committee_records(meetings: list[ResolvedMeeting]) -> CommitteeRecords:
         for resolution in resolutions:
             decisions.append(Decision(meeting, resolution, titles.get(resolution.minute, ""),
                                       _due(resolution.text, meeting, later)))
-    records = CommitteeRecords(meetings, decisions)
+    records = CommitteeRecords(meetings, decisions, topic_links=workplan_links(meetings))
     _track_recommendations(records)
     for meeting in meetings:
         meta = meeting.minutes.source.meta if meeting.minutes is not None else None

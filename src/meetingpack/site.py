@@ -20,7 +20,7 @@ import jinja2
 
 from .exempt import exempt_notice
 from .load import Project
-from .records import CommitteeRecords, workplan_links
+from .records import CommitteeRecords
 from .render.documents import render_document
 from .render.markdown import LinkTarget
 from .render.pdf import MeetingPacks, PackFile, PageRange
@@ -139,7 +139,7 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
                         records: CommitteeRecords) -> list[Output]:
     """The pages of one meeting: the meeting, each item, each public document, and the public PDFs."""
     base = meeting.url_path
-    links = workplan_links(records.meetings)
+    listed = {item.number: papers(meeting, item, packs) for item in meeting.items}
     out = [Output(pdf_file(meeting, pack), pack.pdf) for pack in packs.public]
     for item in meeting.items:
         folder = f"{base}/{item.slug}"
@@ -151,9 +151,9 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
                 out.append(Output(document_path(meeting, item, doc), source=doc.source.path))
             elif f"{item.slug}-{doc.slug}" in packs.document_pdfs:
                 out.append(Output(f"{folder}/{doc.slug}.pdf", packs.document_pdfs[f"{item.slug}-{doc.slug}"].pdf))
-            out.extend(_document_pages(env, meeting, item, doc, packs, links))
+            out.extend(_document_pages(env, meeting, item, doc, packs, records.topic_links))
         out.append(_page(env, f"{folder}/index.html", "site/item.html", site=meeting.site, meeting=meeting,
-                         item=item, papers=papers(meeting, item, packs), answers=records.answered_by(meeting, item),
+                         item=item, papers=listed[item.number], answers=records.answered_by(meeting, item),
                          pages=packs.items.get(item.number), item_pdf=item_pdf,
                          item_pdf_name=posixpath.basename(pdf_file(meeting, item_pdf)) if item_pdf else None,
                          notice=exempt_notice(item.exempt_paragraph) if item.exempt else None))
@@ -164,7 +164,7 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
     from .opendata import meeting_json_ld  # not at the top: opendata imports this module
     out.append(_page(env, f"{base}/index.html", "site/meeting.html", site=meeting.site, meeting=meeting,
                      packs=packs, downloads=downloads, exempt_notice=exempt_notice, json_ld=meeting_json_ld(meeting),
-                     papers={item.number: papers(meeting, item, packs) for item in meeting.items},
+                     papers=listed,
                      decisions=records.of_meeting(meeting), meetings=records.meetings))
     return out
 
@@ -213,7 +213,7 @@ def render_site_pages(env: jinja2.Environment, project: Project, rendered: list[
                          source=committee, committee=committee.committee, records=mine_records))
         out.append(_page(env, f"{committee.slug}/index.html", "site/committee.html", site=site,
                          source=committee, committee=committee.committee, years=years, records=mine_records,
-                         topic_links=workplan_links(mine_records.meetings),
+                         topic_links=mine_records.topic_links,
                          upcoming=sorted((m for m in mine if not is_past(m, meetings)), key=lambda m: m.meeting.date),
                          is_past=is_past, meetings=meetings))
     upcoming = sorted((m for m in meetings if not is_past(m, meetings)), key=lambda m: (m.meeting.date, m.url_path))
