@@ -217,12 +217,11 @@ def _document(project: Project, meeting: MeetingSource, ref: model.DocumentRef, 
         meta = source.meta
         exempt = exempt_item or bool(getattr(meta, "exempt_paragraph", None))
         title = meta.title or ""
-        if isinstance(meta, model.MinutesMeta):
-            held = next((m.meeting.date for c in project.committees for m in c.meetings if m.minutes == path), None)
-            title = meta.title or (f"Minutes of the meeting held on {long_date(held)}" if held else "Minutes")
-        if isinstance(meta, model.DecisionsMeta):
-            held = next((m.meeting.date for c in project.committees for m in c.meetings if m.decisions == path), None)
-            title = meta.title or (f"Decisions of the meeting held on {long_date(held)}" if held else "Decisions")
+        if isinstance(meta, model.MinutesMeta | model.DecisionsMeta):  # titled by the meeting they record
+            held = next((m.meeting.date for c in project.committees for m in c.meetings
+                         if path in (m.minutes, m.decisions)), None)
+            what = meta.kind.capitalize()
+            title = meta.title or (f"{what} of the meeting held on {long_date(held)}" if held else what)
         slug = _slug(Path(meta.kind) if meta.kind in ("minutes", "decisions") else path, used)
         return Document(slug, meta.kind, title, getattr(meta, "label", None), source, exempt,
                         minute_start=minute_starts.get(path))
