@@ -420,7 +420,8 @@ def test_same_document_listed_twice(tmp_path: Path) -> None:
 def test_exempt_report_listed_in_part_a(tmp_path: Path) -> None:
     d = only(meeting_errors(tmp_path, AGENDA_WITH.format(document="report-depot.md")))
     assert (d.path, d.line, d.column) == (MEETING, 11, 11)
-    assert d.message == "'report-depot.md' is marked exempt but listed in Part A"
+    assert d.message == ("'report-depot.md' is exempt: marked exempt in its own front matter (exempt_paragraph: 3) "
+                         "(content/panel/2026-01-12/report-depot.md:6), so it cannot be published here")
 
 
 # ------------------------------------------------------- existing PDFs

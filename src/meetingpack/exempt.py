@@ -1,7 +1,21 @@
 """Exempt information: the seven descriptions of Part 1 of Schedule 12A to the
-Local Government Act 1972, and the notice printed where exempt business is withheld."""
+Local Government Act 1972, the notice printed where exempt business is withheld,
+and which papers of the content are exempt (`exempt_papers`: the loaded project in,
+the register of exempt papers out)."""
 
 from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .model import AgendaItem, Release
+
+if TYPE_CHECKING:
+    from .load import MeetingSource, Project
 
 SCHEDULE_12A = {
     1: "Information relating to any individual.",
@@ -27,3 +41,97 @@ def exempt_notice(paragraph: int | None) -> str:
         return "Not for publication: exempt information under Schedule 12A to the Local Government Act 1972."
     return (f"Not for publication by virtue of paragraph {paragraph} of Part 1 of Schedule 12A to the "
             f"Local Government Act 1972: {SCHEDULE_12A[paragraph]}")
+
+
+# ------------------------------------------------------------ which papers are exempt
+
+
+@dataclass(frozen=True)
+class ExemptPlace:
+    """Where a paper was made exempt: a Part B listing, or its own front matter."""
+
+    path: Path
+    """The meeting.yaml that lists it under Part B, or the paper itself (exempt_paragraph)."""
+    line: int
+    column: int
+    where: str
+    """In words, for messages: "listed under Part B item 'Sale of the old depot' of panel/2026-01-12"."""
+
+
+@dataclass
+class ExemptPapers:
+    """Every paper that is exempt somewhere in the content, known by its path and by its bytes.
+
+    Exempt is a property of the paper, not of one listing: a file listed under
+    a Part B item of any meeting, or whose front matter gives an
+    exempt_paragraph, is withheld wherever else it is listed, and so is a copy
+    of it under another name (same bytes).  Only an explicit `released`
+    declaration on the paper lets it be published, from its date on.
+    """
+
+    by_path: dict[Path, ExemptPlace] = field(default_factory=dict)
+    by_digest: dict[str, ExemptPlace] = field(default_factory=dict)
+    digests: dict[Path, str] = field(default_factory=dict)
+
+    def digest(self, path: Path) -> str | None:
+        if path not in self.digests:
+            try:
+                self.digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError:
+                return None
+        return self.digests[path]
+
+    def add(self, path: Path, place: ExemptPlace) -> None:
+        self.by_path.setdefault(path, place)
+        digest = self.digest(path)
+        if digest is not None:
+            self.by_digest.setdefault(digest, place)
+
+    def place(self, path: Path) -> ExemptPlace | None:
+        """Why the paper at `path` is exempt, or None if it is exempt nowhere."""
+        found = self.by_path.get(path)
+        if found is None:
+            digest = self.digest(path)
+            found = self.by_digest.get(digest) if digest is not None else None
+        return found
+
+    def withheld(self, path: Path, released: Release | None, published: dt.date) -> bool:
+        """True if the paper may not be published in a listing published on `published`."""
+        if self.place(path) is None:
+            return False
+        return released is None or released.on > published
+
+
+def _paper_refs(meeting: MeetingSource) -> Iterator[tuple[str, int, AgendaItem, int, Path, Release | None]]:
+    """(part, index, item, document index, resolved path, release on the listing) of each paper listed."""
+    for part in ("part_a", "part_b"):
+        for index, item in enumerate(getattr(meeting.meeting.agenda, part)):
+            for k, ref in enumerate(item.documents):
+                name = ref if isinstance(ref, str) else ref.pdf
+                released = None if isinstance(ref, str) else ref.released
+                yield part, index, item, k, (meeting.path / name).resolve(), released
+
+
+def exempt_papers(project: Project) -> ExemptPapers:
+    """Collect every paper that is listed under Part B anywhere, or says it is exempt."""
+    papers = ExemptPapers()
+    for committee in project.committees:
+        for meeting in committee.meetings:
+            for part, index, item, k, path, _ in _paper_refs(meeting):
+                if part != "part_b":
+                    continue
+                line, col = meeting.positions.find(("agenda", part, index, "documents", k))
+                where = (f"listed under Part B item '{item.title or item.standard}' of "
+                         f"{committee.slug}/{meeting.slug}")
+                papers.add(path, ExemptPlace(meeting.yaml_path, line, col, where))
+    for path, doc in project.documents.items():
+        paragraph = getattr(doc.meta, "exempt_paragraph", None)
+        if paragraph:
+            line, col = doc.positions.find(("exempt_paragraph",))
+            papers.add(path, ExemptPlace(path, line, col, f"marked exempt in its own front matter (exempt_paragraph: {paragraph})"))
+    return papers
+
+
+def listing_date(meeting: MeetingSource, item: AgendaItem) -> dt.date:
+    """When a listing makes its papers public: the item's own publication date, or the agenda's."""
+    return item.published_on or meeting.meeting.issued_on

@@ -265,6 +265,23 @@ class MeetingStatus(str, Enum):
     postponed = "postponed"
 
 
+class Release(Record):
+    """An explicit decision that exempt information may now be published (Schedule 12A no longer applies)."""
+
+    on: dt.date = Field(description="Date from which the paper may be published, YYYY-MM-DD.")
+    by: Text = Field(
+        description="The decision that released it, e.g. 'Cabinet, 12 May 2026, minute 14(iii)', so that "
+        "a reader can check that the release was lawful."
+    )
+
+
+RELEASED_DESCRIPTION = (
+    "Only for a paper that was exempt (listed under a Part B item, or with exempt_paragraph): the date from "
+    "which it may be published and the decision that released it. Without it, an exempt paper is never "
+    "published, wherever it is listed."
+)
+
+
 class PdfAppendix(Record):
     """An existing PDF file attached to an item, listed in `meeting.yaml`."""
 
@@ -274,6 +291,7 @@ class PdfAppendix(Record):
     description: Text = Field(
         description="What the PDF contains, in a sentence or two: read out to screen reader users."
     )
+    released: Release | None = Field(None, description=RELEASED_DESCRIPTION)
 
 
 DocumentRef = Annotated[
@@ -407,6 +425,7 @@ class ReportMeta(Record):
     contact_officer: Contact = Field(description="Contact officer and report author.")
     director: Director = Field(description="Director who signs the report off.")
     background_papers: list[Text] = Field(default_factory=list, description="Background papers, or empty for 'None'.")
+    released: Release | None = Field(None, description=RELEASED_DESCRIPTION)
 
 
 class AppendixMeta(Record):
@@ -419,6 +438,7 @@ class AppendixMeta(Record):
         "markdown", description="'workplan' to render the committee's workplan.yaml after the text."
     )
     landscape: bool = Field(False, description="Print on landscape pages (wide tables).")
+    released: Release | None = Field(None, description=RELEASED_DESCRIPTION)
 
 
 class Substitute(Record):
@@ -460,6 +480,7 @@ class MinutesMeta(Record):
     declarations: list[Declaration] = Field(
         default_factory=list, description="Interests declared, each with the agenda item it concerns."
     )
+    released: Release | None = Field(None, description=RELEASED_DESCRIPTION)
 
 
 class LetterMeta(Record):
@@ -473,6 +494,7 @@ class LetterMeta(Record):
     recipient: Contact = Field(description="To whom: name, title, address.")
     salutation: Text = Field("Dear Sir or Madam", description="E.g. 'Dear Councillor Okafor'.")
     closing: Text = Field("Yours sincerely", description="E.g. 'Yours sincerely'.")
+    released: Release | None = Field(None, description=RELEASED_DESCRIPTION)
 
 
 class PlainMeta(Record):
@@ -481,6 +503,7 @@ class PlainMeta(Record):
     kind: Literal["document"]
     title: Text = Field(description="Title of the document.")
     label: Text | None = Field(None, description="E.g. 'Appendix 4', if the document is an appendix.")
+    released: Release | None = Field(None, description=RELEASED_DESCRIPTION)
 
 
 class DecisionsMeta(Record):
@@ -493,6 +516,7 @@ class DecisionsMeta(Record):
     kind: Literal["decisions"]
     title: Text | None = Field(None, description="Defaults to 'Decisions of the meeting held on <date>'.")
     published_on: dt.date = Field(description="Date the decisions were published.")
+    released: Release | None = Field(None, description=RELEASED_DESCRIPTION)
 
 
 DocumentMeta = Annotated[

@@ -12,11 +12,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from urllib.parse import unquote
 
 from . import model
+from .exempt import ExemptPapers, exempt_papers, listing_date
 from .load import CommitteeSource, DocumentSource, MeetingSource, PdfSource, Project
 from .pdfinfo import pdf_page_sizes
 from .render.markdown import Options, render_markdown
@@ -45,6 +46,8 @@ class Document:
     """For minutes: the meeting that considers them for approval, and whether it has been held."""
     pdf_pages: list[tuple[float, float]] = field(default_factory=list)
     """For an existing PDF: the size of each page, in points."""
+    full_text: bool = False
+    """For minutes and decisions: with the text of the items recording exempt business (members' copy only)."""
 
     @property
     def heading(self) -> str:
@@ -208,14 +211,17 @@ def _minute_starts(project: Project, committee: CommitteeSource) -> dict[Path, i
 
 
 def _document(project: Project, meeting: MeetingSource, ref: model.DocumentRef, exempt_item: bool,
-              minute_starts: dict[Path, int], used: set[str]) -> Document | None:
+              minute_starts: dict[Path, int], used: set[str], register: ExemptPapers,
+              published: dt.date) -> Document | None:
+    """One listed paper; exempt when its item is, or when it is exempt anywhere and not released by `published`."""
     if isinstance(ref, str):
         path = (meeting.path / ref).resolve()
         source = project.documents.get(path)
         if source is None:
             return None
         meta = source.meta
-        exempt = exempt_item or bool(getattr(meta, "exempt_paragraph", None))
+        # the register knows exempt_paragraph in front matter too; `released` may lift either
+        exempt = exempt_item or register.withheld(path, getattr(meta, "released", None), published)
         title = meta.title or ""
         if isinstance(meta, model.MinutesMeta | model.DecisionsMeta):  # titled by the meeting they record
             held = next((m.meeting.date for c in project.committees for m in c.meetings
@@ -226,7 +232,8 @@ def _document(project: Project, meeting: MeetingSource, ref: model.DocumentRef, 
         return Document(slug, meta.kind, title, getattr(meta, "label", None), source, exempt,
                         minute_start=minute_starts.get(path))
     path = (meeting.path / ref.pdf).resolve()
-    return Document(_slug(path, used), "pdf", ref.title, ref.label, PdfSource(path, ref), exempt_item,
+    exempt = exempt_item or register.withheld(path, ref.released, published)
+    return Document(_slug(path, used), "pdf", ref.title, ref.label, PdfSource(path, ref), exempt,
                     pdf_pages=pdf_page_sizes(path))
 
 
@@ -244,7 +251,7 @@ def _lists(meeting: MeetingSource, path: Path) -> bool:
 
 
 def resolve_meeting(project: Project, committee: CommitteeSource, meeting: MeetingSource,
-                    minute_starts: dict[Path, int]) -> ResolvedMeeting:
+                    minute_starts: dict[Path, int], register: ExemptPapers | None = None) -> ResolvedMeeting:
     """Number one meeting's agenda and gather its documents.
 
     The minutes of the previous held meeting come to this meeting for
@@ -253,12 +260,15 @@ def resolve_meeting(project: Project, committee: CommitteeSource, meeting: Meeti
     `declarations` (as councils order their agendas), or else after the
     procedural items at the top of Part A.
     """
+    register = exempt_papers(project) if register is None else register
+    issued = meeting.meeting.issued_on
     standard = {s.key: s for s in committee.committee.standard_items}
     items: list[Item] = []
     used: set[str] = set()
     number = 0
     previous = _previous_held(committee, meeting)
     pending = (previous if previous is not None and previous.minutes in project.documents
+               and register.place(previous.minutes) is None  # exempt minutes are never carried into Part A
                and meeting.meeting.status.value not in ("cancelled", "postponed")
                and not _lists(meeting, previous.minutes) else None)
 
@@ -266,7 +276,8 @@ def resolve_meeting(project: Project, committee: CommitteeSource, meeting: Meeti
         nonlocal number, pending
         assert pending is not None and pending.minutes is not None
         number += 1
-        doc = _document(project, meeting, os.path.relpath(pending.minutes, meeting.path), False, minute_starts, used)
+        doc = _document(project, meeting, os.path.relpath(pending.minutes, meeting.path), False, minute_starts, used,
+                        register, issued)
         title = f"Minutes of the meeting held on {pending.meeting.date.day} {pending.meeting.date:%B %Y}"
         items.append(Item(number, "A", title, "To approve as a correct record.", [doc] if doc else []))
         pending = None
@@ -288,27 +299,60 @@ def resolve_meeting(project: Project, committee: CommitteeSource, meeting: Meeti
                                   follows_up=list(entry.follows_up), source=(f"part_{part.lower()}", index)))
                 continue
             docs = [d for ref in entry.documents
-                    if (d := _document(project, meeting, ref, part == "B", minute_starts, used)) is not None]
+                    if (d := _document(project, meeting, ref, part == "B", minute_starts, used, register,
+                                       listing_date(meeting, entry))) is not None]
             items.append(Item(number, part, entry.title or "", entry.note, docs, supplementary,
                               entry.exempt_paragraph, entry.published_on, _seconds(entry.webcast_at),
                               list(entry.follows_up), (f"part_{part.lower()}", index)))
     if pending is not None:  # an agenda of procedural items only
         add_previous_minutes()
+    number = _add_exempt_minutes(items, number)
+    # A meeting's own minutes and decisions are published on its page unless they are exempt
+    # (listed under Part B somewhere) and not released: then the public site has none.
     minutes = None
     if meeting.minutes is not None and meeting.minutes in project.documents:
-        minutes = _document(project, meeting, "minutes.md", False, minute_starts, set())
+        minutes = _document(project, meeting, "minutes.md", False, minute_starts, set(), register, dt.date.max)
     decisions = None
     if meeting.decisions is not None and meeting.decisions in project.documents:
-        decisions = _document(project, meeting, "decisions.md", False, minute_starts, set())
+        decisions = _document(project, meeting, "decisions.md", False, minute_starts, set(), register, dt.date.max)
+    minutes = minutes if minutes is not None and not minutes.exempt else None
+    decisions = decisions if decisions is not None and not decisions.exempt else None
     return ResolvedMeeting(committee, meeting, items, minutes, project.site, decisions)
+
+
+def _add_exempt_minutes(items: list[Item], number: int) -> int:
+    """Minutes on a public agenda that record exempt business: their full text comes under Part B.
+
+    The public item shows each exempt minute item as its heading and the
+    Schedule 12A notice; members approve the withheld text as a Part B item
+    of its own ("exempt minutes"), which only the members' pack carries.
+    """
+    for item in list(items):
+        if item.exempt:
+            continue
+        for doc in item.public_documents:
+            if doc.kind != "minutes" or not isinstance(doc.source, DocumentSource):
+                continue
+            exempt = render_markdown(doc.source.body, Options(minute_start=doc.minute_start or 1)).exempt
+            if not exempt:
+                continue
+            paragraphs = sorted({p for _, p, _ in exempt if p is not None})
+            number += 1
+            full = replace(doc, slug=f"{doc.slug}-exempt", exempt=True, full_text=True,
+                           title=f"{doc.title}: exempt items")
+            items.append(Item(number, "B", f"{item.title}: exempt items",
+                              "To approve the minutes of the items that recorded exempt business.", [full],
+                              exempt_paragraph=paragraphs[0] if paragraphs else None))
+    return number
 
 
 def resolve_project(project: Project) -> list[ResolvedMeeting]:
     """Every meeting of every committee, numbered, in committee then date order."""
     out: list[ResolvedMeeting] = []
+    register = exempt_papers(project)
     for committee in project.committees:
         starts = _minute_starts(project, committee)
-        resolved = [resolve_meeting(project, committee, m, starts) for m in committee.meetings]
+        resolved = [resolve_meeting(project, committee, m, starts, register) for m in committee.meetings]
         _mark_approval(resolved)
         out.extend(resolved)
     return out

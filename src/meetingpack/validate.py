@@ -16,18 +16,57 @@ from pathlib import Path
 
 from . import model
 from .errors import Report
+from .exempt import ExemptPapers, exempt_papers, listing_date
 from .load import CommitteeSource, DocumentSource, MeetingSource, Project, inside
 from .pdfinfo import PdfProblem, pdf_page_sizes
 from .render.documents import TEMPLATE_ANCHORS
 from .render.markdown import Options, Rendered, render_markdown
 from .resolve import local_target
+from .sanitise import check_published
 
 EXPECTED_REPORT_SECTIONS = ("executive summary", "recommendations")
 BLOCK_ID = re.compile(r"^(b|para-)\d+$")
 """Anchors of paragraphs, list items and rows (not worth suggesting in a message)."""
 
 
-def _check_agenda(project: Project, committee: CommitteeSource, meeting: MeetingSource, report: Report) -> None:
+def _check_public_listing(project: Project, exempt: ExemptPapers, meeting: MeetingSource, item: model.AgendaItem,
+                          ref: model.DocumentRef, path: Path, at: tuple[int, int], report: Report) -> None:
+    """A paper listed in Part A must not be exempt anywhere, unless it declares that it was released."""
+    place = exempt.place(path)
+    if place is None:
+        return
+    doc = project.documents.get(path)
+    released = ref.released if not isinstance(ref, str) else getattr(getattr(doc, "meta", None), "released", None)
+    published = listing_date(meeting, item)
+    if not exempt.withheld(path, released, published):
+        return
+    name = ref if isinstance(ref, str) else ref.pdf
+    shown = place.path.relative_to(project.root.parent) if place.path.is_relative_to(project.root.parent) \
+        else place.path
+    if released is not None:
+        report.error(meeting.yaml_path, *at,
+                     f"'{name}' is exempt ({place.where}, {shown}:{place.line}) and is released only "
+                     f"from {released.on}, after this agenda publishes it ({published})",
+                     "list it at a meeting whose papers are published on or after the release date")
+        return
+    report.error(meeting.yaml_path, *at,
+                 f"'{name}' is exempt: {place.where} ({shown}:{place.line}), so it cannot be "
+                 "published here", "list it only under Part B; if the exempt information has lawfully become "
+                 "public, declare it on the paper: 'released: {on: YYYY-MM-DD, by: the decision that released "
+                 "it}' (see docs/authoring.md)")
+
+
+def _check_own_papers(exempt: ExemptPapers, meeting: MeetingSource, report: Report) -> None:
+    """Minutes or decisions listed under Part B anywhere are exempt: say that they are not published."""
+    for own in (meeting.minutes, meeting.decisions):
+        if own is not None and (place := exempt.place(own)) is not None:
+            report.warning(own, 1, 1, f"{own.name} is exempt ({place.where}), so it is not published on the "
+                           "website", "exempt minutes go only into the members' pack of the meeting that lists "
+                           "them under Part B")
+
+
+def _check_agenda(project: Project, committee: CommitteeSource, meeting: MeetingSource, report: Report,
+                  exempt: ExemptPapers) -> None:
     keys = {s.key for s in committee.committee.standard_items}
     agenda = meeting.meeting.agenda
     seen: dict[Path, str] = {}
@@ -74,12 +113,16 @@ def _check_agenda(project: Project, committee: CommitteeSource, meeting: Meeting
                                  f"'{name}' is already listed under {seen[path]}", "list each paper once")
                     continue
                 seen[path] = f"item {i + 1} of {part}"
+                if part == "part_a":
+                    _check_public_listing(project, exempt, meeting, item, ref, path, (line, col), report)
                 if not isinstance(ref, str):
                     if path.is_file() and inside(project.root, path) and path.suffix.lower() == ".pdf":
                         try:
                             pdf_page_sizes(path)
                         except PdfProblem as exc:
                             report.error(meeting.yaml_path, line, col, f"'{name}': {exc}")
+                        else:  # what publishing removes (scripts, actions, attachments): said where it is listed
+                            check_published(report, meeting.yaml_path, line, col, name, path)
                     continue
                 doc = project.documents.get(path)
                 if doc is None:
@@ -89,10 +132,6 @@ def _check_agenda(project: Project, committee: CommitteeSource, meeting: Meeting
                     report.error(meeting.yaml_path, line, col,
                                  f"'{name}' cites paragraph {doc_paragraph} of Schedule 12A but the agenda item "
                                  f"cites paragraph {item.exempt_paragraph}", "make the two paragraphs agree")
-                if part == "part_a" and doc_paragraph:
-                    report.error(meeting.yaml_path, line, col,
-                                 f"'{name}' is marked exempt but listed in Part A",
-                                 "exempt papers belong to an item in part_b")
                 if isinstance(doc.meta, model.ReportMeta) and doc.meta.date != meeting.meeting.date:
                     dline, dcol = doc.positions.find(("date",))
                     report.warning(doc.path, dline, dcol,
@@ -114,7 +153,8 @@ class _Paper:
     """Heading and paragraph anchors of a Markdown paper; None for an existing PDF."""
 
 
-def _papers(project: Project, rendered: dict[Path, Rendered]) -> dict[Path, dict[Path, _Paper]]:
+def _papers(project: Project, rendered: dict[Path, Rendered],
+            exempt: ExemptPapers) -> dict[Path, dict[Path, _Paper]]:
     """For each paper: the papers of the meetings it is listed in (its possible link targets)."""
     by_meeting: list[dict[Path, _Paper]] = []
     for committee in project.committees:
@@ -125,9 +165,11 @@ def _papers(project: Project, rendered: dict[Path, Rendered]) -> dict[Path, dict
                     for ref in item.documents:
                         path = (meeting.path / (ref if isinstance(ref, str) else ref.pdf)).resolve()
                         source = project.documents.get(path)
-                        exempt = part == "part_b" or bool(getattr(getattr(source, "meta", None),
-                                                                  "exempt_paragraph", None))
-                        papers[path] = _Paper(exempt, None if not isinstance(ref, str) else _anchors(rendered.get(path)))
+                        released = getattr(getattr(source, "meta", None), "released", None) \
+                            if isinstance(ref, str) else ref.released
+                        withheld = part == "part_b" or exempt.withheld(path, released, listing_date(meeting, item))
+                        papers[path] = _Paper(withheld,
+                                              None if not isinstance(ref, str) else _anchors(rendered.get(path)))
             by_meeting.append(papers)
     out: dict[Path, dict[Path, _Paper]] = {}
     for papers in by_meeting:
@@ -146,6 +188,7 @@ def _render(doc: DocumentSource) -> Rendered:
     minutes = isinstance(doc.meta, model.MinutesMeta)
     return render_markdown(doc.body, Options(line_offset=doc.body_line, minute_start=1 if minutes else None,
                                              number_paragraphs=isinstance(doc.meta, model.ReportMeta),
+                                             exempt_marks=isinstance(doc.meta, model.DecisionsMeta),
                                              block_ids=True))
 
 
@@ -196,6 +239,8 @@ def _check_document(project: Project, doc: DocumentSource, rendered: Rendered,
                          "check the file name; images go in the same folder as the document")
         elif target.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp"):
             report.error(doc.path, image.line, 1, f"image '{image.src}' is not a PNG, JPEG, GIF, WebP or SVG file")
+        else:  # an SVG that cannot be read is an error; what sanitising removes from it, a warning
+            check_published(report, doc.path, image.line, 1, image.src, target)
     for heading in rendered.headings:
         if heading.level > 4:
             report.warning(doc.path, heading.line, 1, f"heading '{heading.text}' is nested too deep",
@@ -219,6 +264,12 @@ def _check_document(project: Project, doc: DocumentSource, rendered: Rendered,
     if minutes and doc.path.name != "minutes.md":
         report.warning(doc.path, 1, 1, "minutes should be saved as minutes.md in the folder of the meeting they "
                        "record", "otherwise their minute items are not numbered")
+    for _, paragraph, line in rendered.exempt:
+        if paragraph not in range(1, 8):
+            report.error(doc.path, line, 1, "an item marked {exempt} must give the paragraph of Schedule 12A"
+                         + (f" (1 to 7, not {paragraph})" if paragraph is not None else ""),
+                         "write the paragraph (1-7) of Part 1 of Schedule 12A after the heading, e.g. "
+                         "'## Sale of the old depot {exempt=3}'")
     if minutes and not rendered.minutes:
         report.error(doc.path, doc.body_line + 1, 1, "the minutes have no minute items",
                      "start each minute item with a '## Title' heading")
@@ -244,11 +295,13 @@ def _check_committee(committee: CommitteeSource, report: Report) -> None:
 
 def validate_project(project: Project, report: Report) -> None:
     """Add every cross-file problem of the project to the report."""
+    exempt = exempt_papers(project)
     for committee in project.committees:
         _check_committee(committee, report)
         for meeting in committee.meetings:
-            _check_agenda(project, committee, meeting, report)
+            _check_agenda(project, committee, meeting, report, exempt)
+            _check_own_papers(exempt, meeting, report)
     rendered = {path: _render(doc) for path, doc in project.documents.items()}
-    papers = _papers(project, rendered)
+    papers = _papers(project, rendered, exempt)
     for path, doc in project.documents.items():
         _check_document(project, doc, rendered[path], papers, report)

@@ -58,6 +58,8 @@ def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Docu
         id_prefix=id_prefix,
         number_paragraphs=isinstance(meta, model.ReportMeta),
         minute_start=doc.minute_start if isinstance(meta, model.MinutesMeta) else None,
+        exempt_marks=isinstance(meta, model.DecisionsMeta),
+        exempt_minutes=doc.full_text,
         line_offset=source.body_line,
         image_src=image_src,
         link=link,
