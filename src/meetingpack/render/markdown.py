@@ -24,12 +24,18 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from html import escape as html_escape
+
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
+from ..exempt import exempt_notice
+
 RAG = {"red": ("Red", "\u00d7"), "amber": ("Amber", "\u25b2"), "green": ("Green", "\u2713")}
 RAG_PATTERN = re.compile(r":(red|amber|green):")
+EXEMPT_MARK = re.compile(r"\s*\{\s*exempt\s*(?:=\s*(\d{1,2}))?\s*\}\s*$")
+"""After a minute heading: the item records exempt business, e.g. '## Sale of the old depot {exempt=3}'."""
 RESOLVED = re.compile(r"^\s*(?:the\s+\w+\s+)?resolved\b", re.IGNORECASE)
 UNNUMBERED_SECTIONS = {"exempt information", "background papers"}
 
@@ -115,6 +121,9 @@ class Rendered:
     """How many paragraphs were numbered, for reports."""
     blocks: list[str] = field(default_factory=list)
     """Ids (without the prefix) of the blocks a pack page can begin with, in document order."""
+    exempt: list[tuple[int, int | None, int]] = field(default_factory=list)
+    """Minutes and decisions: (minute number or 0, Schedule 12A paragraph as written, line) of each item
+    recording exempt business."""
 
 
 @dataclass
@@ -132,6 +141,11 @@ class Options:
     """Give every paragraph, list item and table row an id (b1, b2...), so pack pages can be located."""
     page_markers: dict[str, int] = field(default_factory=dict)
     """Block id -> printed pack page that begins with it: a "Page N" marker is written before the block."""
+    exempt_marks: bool = False
+    """Decisions: '## Heading {exempt=N}' marks a section recording exempt business, as in minutes."""
+    exempt_minutes: bool = False
+    """Minutes: render the text of minute items that record exempt business ({exempt=N} after the heading).
+    Off by default: such an item is then its heading and the Schedule 12A notice, as the public may see it."""
 
 
 def _parser() -> MarkdownIt:
@@ -199,10 +213,48 @@ def _rag(tokens: list[Token]) -> None:
         t.children = children
 
 
+def _strip_mark(inline: Token) -> None:
+    """Take the {exempt=N} mark off the end of a heading's text (it is an instruction, not words)."""
+    inline.content = EXEMPT_MARK.sub("", inline.content)
+    for child in reversed(inline.children or []):
+        if child.type == "text":
+            child.content = EXEMPT_MARK.sub("", child.content).rstrip()
+            return
+
+
 def _prepend_html(inline: Token, html: str) -> None:
     tok = Token("html_inline", "", 0)
     tok.content = html
     inline.children = [tok] + list(inline.children or [])
+
+
+def _minute_headings(tokens: list[Token]) -> list[int]:
+    """Indexes of the heading tokens that start minute items (top-level # and ##)."""
+    return [i for i, t in enumerate(tokens) if t.type == "heading_open" and t.level == 0 and t.tag in ("h1", "h2")]
+
+
+def _withhold_exempt_minutes(text: str) -> str:
+    """The minutes' text with the body of every exempt minute item left out (its heading stays).
+
+    Done on the source lines, before the real parse, so that nothing of the
+    withheld text (a footnote, a link definition, a resolution) can reach the
+    output by another route.
+    """
+    if "exempt" not in text:
+        return text
+    tokens = _MD.parse(text, {})
+    heads = _minute_headings(tokens)
+    lines = text.splitlines(keepends=True)
+    drop: list[tuple[int, int]] = []
+    for k, i in enumerate(heads):
+        if not EXEMPT_MARK.search(tokens[i + 1].content) or tokens[i].map is None:
+            continue
+        start = tokens[i].map[1]
+        following = tokens[heads[k + 1]].map if k + 1 < len(heads) else None
+        drop.append((start, following[0] if following else len(lines)))
+    for start, end in reversed(drop):
+        lines[start:end] = ["\n"]
+    return "".join(lines)
 
 
 def render_markdown(text: str, options: Options) -> Rendered:
@@ -210,6 +262,9 @@ def render_markdown(text: str, options: Options) -> Rendered:
     env: dict[str, object] = {"docId": options.id_prefix.rstrip("-") or None}
     if env["docId"] is None:
         del env["docId"]
+    marks = options.minute_start is not None or options.exempt_marks
+    if marks and not options.exempt_minutes:
+        text = _withhold_exempt_minutes(text)
     tokens = _captions(_MD.parse(text, env))
     _rag(tokens)
     result = Rendered("")
@@ -227,6 +282,8 @@ def render_markdown(text: str, options: Options) -> Rendered:
     block_count = 0
     before: dict[int, str] = {}
     """Token index -> page marker to write before that token."""
+    after: dict[int, str] = {}
+    """Token index -> the Schedule 12A notice to write after that token (an exempt minute's heading)."""
 
     def block(t: Token, i: int, given: str | None = None) -> None:
         """Give a block an id (if it has none) and note it, so that a pack page can be found by it."""
@@ -259,6 +316,15 @@ def render_markdown(text: str, options: Options) -> Rendered:
                 level = 2
             if level == 2:
                 section = title.lower().strip()
+            mark = EXEMPT_MARK.search(title) if marks and t.level == 0 and level <= 2 else None
+            if mark is not None:
+                title = title[:mark.start()]
+                _strip_mark(inline)
+                paragraph = int(mark.group(1)) if mark.group(1) else None
+                result.exempt.append((minute + (options.minute_start is not None), paragraph, line))
+                if not options.exempt_minutes:
+                    notice = exempt_notice(paragraph if paragraph in range(1, 8) else None)
+                    after[i + 2] = f'<p class="exempt-notice">{html_escape(notice)}</p>\n'
             if options.minute_start is not None and level == 2:
                 minute += 1
                 result.minutes.append((minute, title))
@@ -344,14 +410,16 @@ def render_markdown(text: str, options: Options) -> Rendered:
                     result.links.append(Link(href, line + breaks))
                     _retarget(c, t.children or [], options.link(href))
     result.paragraphs = paragraph_number
-    if before:
+    if before or after:
         marked: list[Token] = []
         for i, t in enumerate(tokens):
-            if i in before:
-                marker = Token("html_block", "", 0, block=True)
-                marker.content = before[i]
-                marked.append(marker)
-            marked.append(t)
+            for html, place in ((before.get(i), "before"), (t, "token"), (after.get(i), "after")):
+                if place == "token":
+                    marked.append(t)
+                elif html is not None:
+                    extra = Token("html_block", "", 0, block=True)
+                    extra.content = html
+                    marked.append(extra)
         tokens = marked
     tokens = _scrollable_tables(tokens, options.id_prefix)
     result.html = _MD.renderer.render(tokens, _MD.options, env)
