@@ -9,6 +9,7 @@ diagnostics out of a stage; a traceback is always a bug in meetingpack.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -54,10 +55,12 @@ class Report:
 
     def _rel(self, path: Path | str) -> str:
         p = Path(path)
-        try:
-            return str(p.resolve().relative_to(self.root.resolve().parent))
-        except ValueError:
-            return str(p)
+        # the link itself, not its target, when the path is a symbolic link
+        for path_form, base in ((Path(os.path.abspath(p)), Path(os.path.abspath(self.root)).parent),
+                                (p.resolve(), self.root.resolve().parent)):
+            if path_form.is_relative_to(base):
+                return str(path_form.relative_to(base))
+        return str(p)
 
     def error(self, path: Path | str, line: int, column: int, message: str, hint: str = "") -> None:
         self.diagnostics.append(Diagnostic(self._rel(path), line, column, "error", message, hint))

@@ -12,6 +12,7 @@ only valid records.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -324,14 +325,44 @@ def _load_meetings(root: Path, source: CommitteeSource, report: Report) -> dict[
     return wanted
 
 
+def links_leaving(root: Path, report: Report) -> set[Path]:
+    """Every symbolic link in the content folder whose target is outside it (reported as errors).
+
+    The build reads only files that are inside the content folder after
+    following links, so that nothing from elsewhere on the machine (a home
+    folder, /etc, another council's papers) can be published by a link.
+    Links that stay inside the folder are fine.  Hidden folders are not read
+    by the build and are not searched.
+    """
+    found: set[Path] = set()
+    top = root.resolve()
+    for folder, dirs, files in os.walk(root, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in sorted(dirs + files):
+            path = Path(folder) / name
+            if not path.is_symlink():
+                continue
+            target = path.resolve()
+            if not target.is_relative_to(top):
+                found.add(path)
+                report.error(path, 0, 0, f"'{name}' is a symbolic link to a place outside the content folder "
+                             f"({os.readlink(path)})", "copy the file into the content folder instead of linking "
+                             "to it; the build reads nothing outside the content folder")
+    return found
+
+
 def load_project(root: Path, report: Report) -> Project | None:
     """Read the whole content folder; None when site.yaml itself cannot be read.
 
-    Problems are added to `report`; records with errors are left out.
+    Problems are added to `report`; records with errors are left out.  Any
+    file or folder that resolves outside the content folder is an error and
+    is not read (see `links_leaving`).
     """
     if not root.is_dir():
         report.error(root, 0, 0, "content folder not found", "give the folder that holds site.yaml")
         return None
+    if links_leaving(root, report) or not inside(root, root / "site.yaml"):
+        return None  # nothing is read from a folder that links elsewhere
     site = load_record(model.Site, root / "site.yaml", report)
     committees: list[CommitteeSource] = []
     wanted: dict[Path, None] = {}
