@@ -85,3 +85,15 @@ def test_build_with_a_link_leaving_the_folder_writes_nothing(tmp_path: Path, out
     assert main(["build", str(root), "--out", str(out), "-j", "1"]) == 1
     assert "is a symbolic link to a place outside the content folder" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_template_linked_after_the_check_is_refused_while_rendering(tmp_path: Path, outside: Path) -> None:
+    """Defence in depth: the template loader itself refuses a file outside the folders it searches."""
+    from meetingpack.errors import BuildError
+    from meetingpack.render.templates import make_environment, render_template
+
+    root = project(tmp_path)
+    (root / "templates/site").mkdir(parents=True)
+    os.symlink(outside / "page.html", root / "templates/site/search.js")
+    with pytest.raises(BuildError, match="is a link to a file outside the templates folder"):
+        render_template(make_environment(root), "site/search.js")

@@ -48,11 +48,22 @@ def _duration(seconds: int) -> str:
     return " ".join(parts + [f"{secs} s"])
 
 
+class _ConfinedLoader(jinja2.FileSystemLoader):
+    """Jinja's file loader, refusing a template that resolves (after links) outside the folders searched."""
+
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+        source, filename, uptodate = super().get_source(environment, template)
+        real = Path(filename or "").resolve()
+        if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
+            raise BuildError(f"template '{template}' is a link to a file outside the templates folder ({real})")
+        return source, filename, uptodate
+
+
 def make_environment(content_root: Path) -> jinja2.Environment:
     """A Jinja environment searching the content's templates, then the built-in ones."""
     search = [content_root / "templates", builtin_templates()]
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader([str(p) for p in search if p.is_dir()]),
+        loader=_ConfinedLoader([str(p) for p in search if p.is_dir()]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
