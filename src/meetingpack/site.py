@@ -13,11 +13,13 @@ import datetime as dt
 import posixpath
 import re
 from collections.abc import Callable
+from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
+from .errors import BuildError
 from .exempt import exempt_notice
 from .load import Project
 from .records import CommitteeRecords
@@ -26,6 +28,7 @@ from .render.markdown import LinkTarget
 from .render.pdf import MeetingPacks, PackFile, PageRange
 from .render.templates import render_template
 from .resolve import Document, Item, ResolvedMeeting, is_past, local_target, municipal_year
+from .sanitise import Unpublishable, published
 
 
 @dataclass(frozen=True)
@@ -46,6 +49,14 @@ def pdf_file(meeting: ResolvedMeeting, pack: PackFile) -> str:
     if pack.key.startswith("item-"):
         return f"{meeting.url_path}/{pack.key}/{stem}-{pack.key}.pdf"
     return f"{meeting.url_path}/{stem}-{pack.key}.pdf"
+
+
+def published_bytes(path: Path) -> bytes:
+    """A content file (image, PDF appendix) as the site publishes it: SVG and PDF sanitised (sanitise.py)."""
+    try:
+        return published(path).data
+    except Unpublishable as exc:  # `pack check` refuses these first: seen here only if the file changed since
+        raise BuildError(f"{path}: {exc}") from None
 
 
 def _root(path: str) -> str:
@@ -83,7 +94,7 @@ def papers(meeting: ResolvedMeeting, item: Item, packs: MeetingPacks) -> list[Pa
         doc_id = f"{item.slug}-{doc.slug}"
         pdf_path = f"{item.slug}/{doc.slug}.pdf"
         if doc.kind == "pdf":
-            size, count = doc.source.path.stat().st_size, len(doc.pdf_pages)
+            size, count = len(published_bytes(doc.source.path)), len(doc.pdf_pages)
             out.append(Paper(doc, None, pdf_path, size, count, packs.documents.get(doc_id)))
             continue
         cut = packs.document_pdfs.get(doc_id)
@@ -122,7 +133,7 @@ def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Ite
         return out
     path = document_path(meeting, item, doc)
     doc_id = f"{item.slug}-{doc.slug}" if item is not None else ""
-    rendered = render_document(env, meeting, doc, id_prefix="", image_src=lambda src: src,
+    rendered = render_document(env, meeting, doc, id_prefix="", image_src=lambda src: quote(src),
                                link=_site_links(meeting, doc, path), page_markers=packs.page_markers.get(doc_id, {}),
                                topic_links=topic_links or {}, link_root=_root(path))
     cut = packs.document_pdfs.get(doc_id)
@@ -131,7 +142,7 @@ def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Ite
                      pages=packs.documents.get(doc_id), pdf=cut, pdf_name=f"../{doc.slug}.pdf"))
     folder = posixpath.dirname(path)
     for image in sorted({img.src for img in rendered.images}):
-        out.append(Output(f"{folder}/{image}", source=(doc.source.path.parent / image).resolve()))
+        out.append(Output(f"{folder}/{image}", published_bytes((doc.source.path.parent / image).resolve())))
     return out
 
 
@@ -148,7 +159,7 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
             out.append(Output(pdf_file(meeting, item_pdf), item_pdf.pdf))
         for doc in item.public_documents:
             if doc.kind == "pdf":
-                out.append(Output(document_path(meeting, item, doc), source=doc.source.path))
+                out.append(Output(document_path(meeting, item, doc), published_bytes(doc.source.path)))
             elif f"{item.slug}-{doc.slug}" in packs.document_pdfs:
                 out.append(Output(f"{folder}/{doc.slug}.pdf", packs.document_pdfs[f"{item.slug}-{doc.slug}"].pdf))
             out.extend(_document_pages(env, meeting, item, doc, packs, records.topic_links))

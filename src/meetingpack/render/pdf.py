@@ -52,10 +52,12 @@ from weasyprint.text.fonts import FontConfiguration
 from ..errors import BuildError
 from ..exempt import exempt_notice
 from ..resolve import Document, Item, ResolvedMeeting, local_target, long_date
+from ..sanitise import sanitise_pdf_object
 from . import tagging
 from .documents import render_document
+from .fetch import ConfinedFetcher
 from .markdown import LinkTarget
-from .templates import render_template
+from .templates import builtin_templates, render_template
 
 FOOTER_BAND = 36.0
 """Points kept clear at the foot of a merged PDF page for the pack's page number."""
@@ -192,18 +194,22 @@ class _Renderer:
         self.env = env
         self.meeting = meeting
         self.fonts = FontConfiguration()
-        folder = Path(font_source_sans_pro.font_directory).as_uri()
-        self.css = CSS(string=render_template(env, "pdf/pack.css", fonts=folder), font_config=self.fonts)
+        fonts = Path(font_source_sans_pro.font_directory)
+        # WeasyPrint loads only files of the content folder, the built-in templates and the fonts: no network
+        self.fetcher = ConfinedFetcher([meeting.committee.path.parent, builtin_templates(), fonts])
+        self.css = CSS(string=render_template(env, "pdf/pack.css", fonts=fonts.as_uri()), font_config=self.fonts,
+                       url_fetcher=self.fetcher)
         self.base_url = str(meeting.source.path) + "/"
 
     def render(self, template: str, *, first_page: int | None = None, **context: object) -> LaidOut:
         sheets = [self.css]
         if first_page is not None:
             sheets.append(CSS(string=f"@page :first {{ counter-reset: page {first_page} }}",
-                              font_config=self.fonts))
+                              font_config=self.fonts, url_fetcher=self.fetcher))
         try:
             html = render_template(self.env, template, **context)
-            return HTML(string=html, base_url=self.base_url).render(stylesheets=sheets, font_config=self.fonts)
+            return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
+                stylesheets=sheets, font_config=self.fonts)
         except jinja2.TemplateError:
             raise
         except Exception as exc:  # WeasyPrint raises many kinds; none is the user's fault in a way we can name
@@ -393,6 +399,8 @@ def _write(template: LaidOut, title: str, front: list, runs: list[Run], *,
         _underlay(pdf, underlays)
         tagging.mark_page_furniture(pdf, top=FURNITURE_TOP, bottom=FURNITURE_BOTTOM)
         _page_labels(pdf, len(front), first_number, front_label)
+        # nothing active reaches a pack: not from an appendix's pages, nor from a content template's links
+        sanitise_pdf_object(pdf)
         pdf.save(out, deterministic_id=True, compress_streams=True,
                  object_stream_mode=pikepdf.ObjectStreamMode.generate)
     return out.getvalue()
