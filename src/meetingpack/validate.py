@@ -232,7 +232,11 @@ def _check_document(project: Project, doc: DocumentSource, rendered: Rendered,
                          "save the image in the meeting folder and give its file name")
             continue
         target = doc.path.parent / image.src
-        if not inside(project.root, target):
+        if ".." in Path(image.src).parts:
+            report.error(doc.path, image.line, 1, f"image '{image.src}' must be in the document's folder or a "
+                         "folder inside it", "copy the image beside the document; on the website each paper's "
+                         "images are published beside its page")
+        elif not inside(project.root, target):
             report.error(doc.path, image.line, 1, f"image '{image.src}' is outside the content folder")
         elif not target.is_file():
             report.error(doc.path, image.line, 1, f"image '{image.src}' not found",

@@ -6,6 +6,7 @@ from pathlib import Path
 
 from ..errors import Report
 from ..load import Project, load_project
+from ..outputs import check_outputs
 from ..records import check_records, project_records
 from ..resolve import resolve_project
 from ..validate import validate_project
@@ -17,6 +18,8 @@ def check_project(source: Path) -> tuple[Project | None, Report]:
     project = load_project(source, report)
     if project is not None:
         validate_project(project, report)
-        if not report.errors:  # follow-ups are checked across meetings, on content that is otherwise sound
-            check_records(project_records(resolve_project(project)), report)
+        if not report.errors:  # follow-ups and outputs are checked across meetings, on content otherwise sound
+            meetings = resolve_project(project)
+            check_outputs(meetings, report)
+            check_records(project_records(meetings), report)
     return project, report

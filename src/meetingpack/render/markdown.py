@@ -25,6 +25,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from html import escape as html_escape
+from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
@@ -401,7 +402,9 @@ def render_markdown(text: str, options: Options) -> Rendered:
                 if c.type in ("softbreak", "hardbreak"):
                     breaks += 1
                 elif c.type == "image":
-                    src = str(c.attrGet("src") or "")
+                    # markdown-it percent-encodes the address ('my chart.svg' -> 'my%20chart.svg'); the
+                    # file has the name the officer typed, so work with that and let callers re-encode it
+                    src = unquote(str(c.attrGet("src") or ""))
                     alt = "".join(x.content for x in (c.children or []))
                     result.images.append(Image(src, alt, line + breaks))
                     c.attrSet("src", options.image_src(src))
@@ -473,3 +476,6 @@ def render_inline(text: str) -> str:
     """Render a one-line Markdown snippet (a remit, a note) without a paragraph."""
     return _MD.renderInline(text)
 
+MAX_BLOCK_CHARS = 100_000
+MAX_LIST_DEPTH = 20
+MAX_INLINE_DEPTH = 20
