@@ -62,7 +62,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> Built:
     from meetingpack.commands.build import build_project
 
     out = tmp_path_factory.mktemp("example") / "build"
-    build_project(EXAMPLE, out)
+    build_project(EXAMPLE, out, jobs=2)  # test_builds_are_reproducible compares it with -j 1
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     return Built(out, manifest)
 
