@@ -324,7 +324,7 @@ def _track_recommendations(records: CommitteeRecords) -> None:
         if rec.response is not None and rec.response.document:
             path = (committee.path / rec.response.document).resolve()
             found = next(((m, *hit) for m in records.meetings if (hit := m.document_at(path)) is not None), None)
-            if found is None or found[1].exempt:
+            if found is None or found[1].exempt or found[2].exempt:
                 records.problems.append((loc + ("response", "document"),
                                          (f"response document '{rec.response.document}' is not a public paper "
                                          "of any meeting of this committee"),
