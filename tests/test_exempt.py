@@ -300,6 +300,31 @@ RESOLVED that the forecast be noted.
 
 RESOLVED that the {S} bid be accepted.
 """
+EXEMPT_LETTER = f"""\
+---
+kind: letter
+title: {S} letter
+label: Appendix {S} 2
+date: 2026-02-05
+sender: {{name: {S} Buyer, title: {S} director, address: 2 {S} Road, email: a@{S}.example}}
+recipient: {{name: {S} Chief, title: Chief {S}}}
+salutation: Dear {S}
+closing: Yours {S}
+---
+
+We offer {S} pounds.
+"""
+EXEMPT_PLAIN = f"""\
+---
+kind: document
+title: {S} plain
+label: Annex {S}
+---
+
+# {S} heading
+
+- {S} list item
+"""
 SVG = f'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><title>{S}</title><text>{S}</text></svg>'
 
 
@@ -329,7 +354,13 @@ def sentinel_build(tmp_path_factory: pytest.TempPathFactory) -> Path:
             - title: Exempt minutes of 10 November 2025
               exempt_paragraph: 3
               documents: [../2025-11-10/minutes.md]
-            """),
+            - title: Late offer
+              exempt_paragraph: 3
+              published_on: 2026-02-06
+              documents: [{S}-letter.md, {S}-plain.md]
+            """, issued="2026-02-01"),
+        f"{SECOND}/{S}-letter.md": EXEMPT_LETTER,
+        f"{SECOND}/{S}-plain.md": EXEMPT_PLAIN,
         f"{SECOND}/report-budget-q4.md": PUBLIC_REPORT,
         f"{SECOND}/{S}-depot.md": EXEMPT_REPORT,
         f"{SECOND}/{S}-valuation.md": EXEMPT_APPENDIX,
@@ -384,6 +415,7 @@ def test_the_exempt_text_is_in_the_members_pack(sentinel_build: Path) -> None:
     assert f"{S} Holdings" in text and f"{S} offer letter text" in text
     assert f"the {S} bid be accepted" in text  # the exempt minute item, in the members' copy of the minutes
     assert f"All of this meeting was about {S}" in text
+    assert f"We offer {S} pounds" in text and f"{S} list item" in text
 
 
 def test_exempt_minute_item_is_its_heading_and_notice(sentinel_build: Path) -> None:
