@@ -134,8 +134,9 @@ def test_failed_build_leaves_previous_output_byte_for_byte(built: Built, example
     assert not list(tmp_path.glob(".build.*")), "staging folder left behind"
 
 
-def test_check_reports_each_problem_of_a_broken_meeting(example_copy: Path,
-                                                        capsys: pytest.CaptureFixture[str]) -> None:
+def test_check_reports_each_problem_of_a_broken_meeting(example_copy: Path, capsys: pytest.CaptureFixture[str],
+                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(example_copy.parent)  # paths are printed relative to the folder pack is run from
     meeting = example_copy / "children-young-people" / LATER / "meeting.yaml"
     lines = meeting.read_text().splitlines()
     date_line = next(i for i, line in enumerate(lines) if line.startswith("date:"))

@@ -96,21 +96,21 @@ def test_syntax_error_carries_its_line_and_column() -> None:
     with pytest.raises(YamlError) as caught:
         parse_yaml("date: 2026-01-12\nvenue: Room 1: Town Hall\n")
     assert (caught.value.line, caught.value.column) == (2, 14)
-    assert caught.value.message == "mapping values are not allowed here"
+    assert caught.value.message == "a ':' followed by a space starts a field, and no field can start here"
 
 
 def test_syntax_error_line_includes_line_offset() -> None:
     with pytest.raises(YamlError) as caught:
         parse_yaml("a: 1\n  b: 2\n", line_offset=10)
     assert caught.value.line == 12
-    assert "mapping values are not allowed here" in caught.value.message
+    assert "a ':' followed by a space starts a field, and no field can start here" in caught.value.message
 
 
 def test_tab_indentation_is_a_syntax_error_on_its_line() -> None:
     with pytest.raises(YamlError) as caught:
         parse_yaml("issued_by:\n\tname: A\n")
     assert caught.value.line == 2
-    assert "'\\t'" in caught.value.message
+    assert "a tab character" in caught.value.message
 
 
 def test_unclosed_quote_is_reported_where_the_quote_opens() -> None:
@@ -123,14 +123,14 @@ def test_two_documents_in_one_file_are_an_error() -> None:
     with pytest.raises(YamlError) as caught:
         parse_yaml("a: 1\n---\nb: 2\n")
     assert caught.value.line == 2
-    assert "expected a single document" in caught.value.message
+    assert "more than one YAML document" in caught.value.message
 
 
 def test_python_tags_are_refused() -> None:
     with pytest.raises(YamlError) as caught:
         parse_yaml('x: !!python/object/apply:os.system ["echo hi"]\n')
     assert caught.value.line == 1
-    assert "could not determine a constructor" in caught.value.message
+    assert "the tag '!!python/object/apply:os.system' is not allowed" in caught.value.message
 
 
 def test_a_list_used_as_a_key_is_a_yaml_error() -> None:

@@ -19,9 +19,20 @@ DEFAULT_SOURCE = Path("content")
 DEFAULT_OUT = Path("build")
 
 
+def shown_path(file: str) -> str:
+    """A file as the user can open it: relative to the current folder when inside it, else absolute."""
+    here = Path.cwd()
+    for path, base in ((Path(file), here), (Path(file).resolve(), here.resolve())):
+        try:
+            return str(path.relative_to(base))
+        except ValueError:
+            continue
+    return file
+
+
 def _print_report(report: Report) -> None:
     for diagnostic in sorted(report.diagnostics, key=lambda d: (d.path, d.line, d.column)):
-        print(diagnostic, file=sys.stderr)
+        print(diagnostic.text(shown_path(diagnostic.file) if diagnostic.file else None), file=sys.stderr)
 
 
 def _summary(report: Report) -> str:

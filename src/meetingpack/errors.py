@@ -32,9 +32,16 @@ class Diagnostic:
     """What is wrong, in the officer's words: the field, the value, what is expected."""
     hint: str = ""
     """What to do about it, when that is not obvious from the message."""
+    file: str = field(default="", compare=False, repr=False)
+    """The file's absolute path (not resolved through links), from which the CLI prints it relative to the
+    folder it was run from; not compared, so tests compare diagnostics by `path`."""
 
     def __str__(self) -> str:
-        where = self.path
+        return self.text()
+
+    def text(self, where: str | None = None) -> str:
+        """`path:line:col: severity: message` (and the hint), with `where` in place of `path` if given."""
+        where = self.path if where is None else where
         if self.line:
             where += f":{self.line}"
             if self.column:
@@ -63,10 +70,12 @@ class Report:
         return str(p)
 
     def error(self, path: Path | str, line: int, column: int, message: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(self._rel(path), line, column, "error", message, hint))
+        self.diagnostics.append(Diagnostic(self._rel(path), line, column, "error", message, hint,
+                                           os.path.abspath(path)))
 
     def warning(self, path: Path | str, line: int, column: int, message: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(self._rel(path), line, column, "warning", message, hint))
+        self.diagnostics.append(Diagnostic(self._rel(path), line, column, "warning", message, hint,
+                                           os.path.abspath(path)))
 
     @property
     def errors(self) -> list[Diagnostic]:

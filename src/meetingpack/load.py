@@ -22,8 +22,11 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import model
 from .errors import Report
-from .yamlpos import Loc, Positions, YamlError, parse_yaml
+from .render.markdown import markdown_limits
+from .yamlpos import Loc, Positions, YamlError, control_character, parse_yaml
 
+MAX_FILE_BYTES = 1 << 20
+"""The most a YAML file or a paper may be: 1 MB (a long council report is a few hundred KB)."""
 MEETING_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([a-z0-9]+))?$")
 M = TypeVar("M", bound=BaseModel)
 
@@ -165,14 +168,36 @@ def validate_record(cls: type[M] | Any, data: Any, path: Path, positions: Positi
 
 
 def read_text(path: Path, report: Report) -> str | None:
-    """A content file's text; None after reporting why it cannot be read."""
+    """A content file's text; None after reporting why it cannot be used (empty, too large, not UTF-8)."""
     try:
-        return path.read_text(encoding="utf-8-sig")  # -sig: a byte order mark from Notepad is harmless
-    except UnicodeDecodeError as exc:
-        report.error(path, 0, 0, f"the file is not UTF-8 text ({exc.reason})", "save it as UTF-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_FILE_BYTES + 1)  # never more: a huge file costs no memory to refuse
     except OSError as exc:
         report.error(path, 0, 0, f"cannot read the file: {exc.strerror}")
-    return None
+        return None
+    if len(raw) > MAX_FILE_BYTES:
+        report.error(path, raw.count(b"\n", 0, MAX_FILE_BYTES) + 1, 0,
+                     "the file is larger than 1 MB, the most a content file may be (it passes 1 MB on this line)",
+                     "split a long paper into a report and appendices, or attach the longest part as a PDF; "
+                     "see 'Limits' in docs/authoring.md")
+        return None
+    raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte order mark from Notepad is harmless
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line_start = raw.rfind(b"\n", 0, exc.start) + 1
+        column = len(raw[line_start:exc.start].decode("utf-8", "replace")) + 1
+        report.error(path, raw.count(b"\n", 0, exc.start) + 1, column,
+                     f"the file is not UTF-8 text: byte 0x{raw[exc.start]:02X} is not UTF-8",
+                     "save it as UTF-8 (in most editors: Save As, Encoding: UTF-8); it was probably saved "
+                     "as Windows or Mac text")
+        return None
+    if not text.strip():
+        report.error(path, 1, 0, "the file is empty",
+                     "write the paper, or take it off the agenda" if path.suffix.lower() == ".md"
+                     else f"see docs/authoring.md for what {path.name} holds")
+        return None
+    return text
 
 
 def read_yaml(path: Path, report: Report, line_offset: int = 0, text: str | None = None) -> tuple[Any, Positions] | None:
@@ -185,7 +210,7 @@ def read_yaml(path: Path, report: Report, line_offset: int = 0, text: str | None
         data, positions = parse_yaml(text, line_offset)
     except YamlError as exc:
         report.error(path, exc.line, exc.column, f"YAML syntax: {exc.message}",
-                     "check the indentation, and put text containing ':' or '#' in quotes")
+                     exc.hint or "check the indentation, and put text containing ':' or '#' in quotes")
         return None
     if not isinstance(data, dict):
         report.error(path, 1 + line_offset, 1, "expected a set of 'field: value' lines")
@@ -214,6 +239,11 @@ def load_document(path: Path, report: Report) -> DocumentSource | None:
     text = read_text(path, report)
     if text is None:
         return None
+    bad = control_character(text)
+    if bad is not None:
+        report.error(path, bad[0], bad[1], f"a control character ({bad[2]}) is in the text; it cannot be shown "
+                     "or printed", "delete it: it often comes with text copied from another program")
+        return None
     match = FRONT_MATTER.match(text)
     if not match:
         report.error(path, 1, 1, "the document has no front matter",
@@ -227,6 +257,12 @@ def load_document(path: Path, report: Report) -> DocumentSource | None:
     if meta is None:
         return None
     body_line = text[: match.end()].count("\n")
+    too_much = markdown_limits(text[match.end():])
+    for line, message in too_much:
+        report.error(path, body_line + line + 1, 0, message,
+                     "the PDF pack cannot be made from it; see 'Limits' in docs/authoring.md")
+    if too_much:
+        return None
     return DocumentSource(path, meta, text[match.end():], body_line, positions)
 
 

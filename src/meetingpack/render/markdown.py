@@ -149,8 +149,20 @@ class Options:
     Off by default: such an item is then its heading and the Schedule 12A notice, as the public may see it."""
 
 
+MAX_LIST_DEPTH = 20
+"""Lists and block quotes nested in each other: the PDF engine lays out about 50 (then RecursionError)."""
+MAX_INLINE_DEPTH = 20
+"""Emphasis, strike-through and links nested in each other, for the same reason."""
+MAX_BLOCK_CHARS = 100_000
+"""Characters in one paragraph, heading, table cell or code block (a long real paragraph is 2,000)."""
+MAX_NESTING = 64
+"""markdown-it's own limit, past which it silently drops the rest of the text (commonmark's 20 is reached by
+lists nested 10 deep): kept above what `markdown_limits` allows, so nothing is dropped unreported."""
+
+
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False})
+    md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False,
+                                   "maxNesting": MAX_NESTING})
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     return md
@@ -476,6 +488,25 @@ def render_inline(text: str) -> str:
     """Render a one-line Markdown snippet (a remit, a note) without a paragraph."""
     return _MD.renderInline(text)
 
-MAX_BLOCK_CHARS = 100_000
-MAX_LIST_DEPTH = 20
-MAX_INLINE_DEPTH = 20
+
+def markdown_limits(text: str) -> list[tuple[int, str]]:
+    """Where a document body passes a limit of the renderers: (0-based line, message), in text order.
+
+    The loader refuses such a paper, so that `pack check` says what the build
+    could not do in bounded time, instead of a build that never ends.
+    """
+    problems: list[tuple[int, str]] = []
+    depth = 0
+    for t in _MD.parse(text, {}):
+        line = t.map[0] if t.map else 0
+        if t.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
+            depth += 1
+            if depth == MAX_LIST_DEPTH + 1:
+                problems.append((line, f"lists and block quotes are nested more than {MAX_LIST_DEPTH} levels deep"))
+        elif t.type in ("bullet_list_close", "ordered_list_close", "blockquote_close"):
+            depth -= 1
+        if t.type in ("inline", "fence", "code_block") and len(t.content) > MAX_BLOCK_CHARS:
+            problems.append((line, f"this paragraph has more than {MAX_BLOCK_CHARS:,} characters"))
+        if t.type == "inline" and any(c.level > MAX_INLINE_DEPTH for c in t.children or []):
+            problems.append((line, f"emphasis and links are nested more than {MAX_INLINE_DEPTH} levels deep"))
+    return problems
