@@ -9,11 +9,17 @@ meetingpack is a bug: it is reported in one line with a request to report it
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from types import FrameType
 
 from .errors import ContentError, MeetingPackError, Report
+from .publish import Stopped
 
 DEFAULT_SOURCE = Path("content")
 DEFAULT_OUT = Path("build")
@@ -50,12 +56,18 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .commands.build import build_project
-
     started = time.monotonic()
     say = (lambda text: print(f"  {text}", file=sys.stderr)) if not args.quiet else (lambda text: None)
+    notice: Callable[[str], None] = lambda text: print(f"pack build: {text}", file=sys.stderr)  # even with -q
     try:
-        result = build_project(args.source, args.out, progress=say, jobs=args.jobs)
+        from .commands.build import build_project
+
+        result = build_project(args.source, args.out, progress=say, jobs=args.jobs, wait=not args.no_wait,
+                               notice=notice)
+    except Stopped as stop:
+        state = "already holds the new build" if stop.replaced else "is unchanged"
+        print(f"pack: stopped; {args.out} {state}", file=sys.stderr)
+        return 128 + stop.signum
     except ContentError as exc:
         _print_report(exc.report)
         print(f"pack build: {_summary(exc.report)}; nothing was written, {args.out} is unchanged",
@@ -85,6 +97,8 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", "-q", action="store_true", help="print only problems and the summary")
     b.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="meetings to render at once (default: one per core)")
+    b.add_argument("--no-wait", action="store_true",
+                   help="if another build of the same output folder is running, stop instead of waiting for it")
     b.set_defaults(run=cmd_build)
     c = sub.add_parser("check", help="check the content without writing anything")
     c.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE, help="content folder (default: content)")
@@ -95,15 +109,40 @@ def parser() -> argparse.ArgumentParser:
     return p
 
 
+def _stop(signum: int, frame: FrameType | None) -> None:
+    # One stop is enough: further signals would only cut short the clean-up it starts.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise Stopped(signum)
+
+
+@contextmanager
+def _stopped_by_signals() -> Iterator[None]:
+    """Turn SIGINT and SIGTERM into `Stopped`, so that every stage cleans up (workers, staging folder)."""
+    if threading.current_thread() is not threading.main_thread():  # only the main thread may set handlers
+        yield
+        return
+    before = {s: signal.signal(s, _stop) for s in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield
+    finally:
+        for s, handler in before.items():
+            signal.signal(s, handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return int(args.run(args))
+        with _stopped_by_signals():
+            return int(args.run(args))
     except MeetingPackError as exc:
         print(f"pack: error: {exc}", file=sys.stderr)
         return 1
+    except Stopped as stop:
+        print("pack: stopped", file=sys.stderr)
+        return 128 + stop.signum
     except KeyboardInterrupt:
-        print("pack: interrupted; the previous output is unchanged", file=sys.stderr)
+        print("pack: stopped", file=sys.stderr)
         return 130
     except Exception as exc:
         if args.debug:

@@ -7,10 +7,13 @@ error leaves the previous output untouched (see publish.py).
 
 from __future__ import annotations
 
+import ctypes
 import json
 import multiprocessing
 import os
 import re
+import signal
+import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -18,7 +21,7 @@ from pathlib import Path
 
 from ..errors import Report
 from ..opendata import calendars, decisions_json, meeting_json, papers_feed, sitemap
-from ..publish import publish
+from ..publish import output_lock, publish
 from ..records import project_records
 from ..render.pdf import MeetingPacks, PackFile, render_packs
 from ..render.templates import make_environment
@@ -122,12 +125,40 @@ def _render_one(index: int) -> MeetingPacks:
     return render_packs(make_environment(root), meetings[index])
 
 
+def _worker_started(parent: int) -> None:
+    """In each render worker, first: die with the build, and leave stopping to it.
+
+    The build stops its workers itself on SIGINT and SIGTERM (Ctrl-C reaches the
+    whole process group: a worker that died of it first would look like a crash).
+    On Linux the kernel kills a worker whose build died, even of SIGKILL.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    if sys.platform.startswith("linux"):
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's processes now, instead of letting them finish the meetings they are rendering."""
+    # Python 3.14 has ProcessPoolExecutor.kill_workers(); before it, the processes are only in `_processes`.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
+
+
 def _render_packs(root: Path, meetings: list[ResolvedMeeting], jobs: int,
                   progress: Callable[[str], None]) -> list[MeetingPacks]:
     """Render every meeting's packs, in separate processes when there are several meetings and cores.
 
     Each meeting's render is a pure function of its sources, so the order in
-    which the processes finish changes nothing in the output.
+    which the processes finish changes nothing in the output.  If anything
+    stops the build (a failed render, SIGINT, SIGTERM), the workers are killed
+    at once; if the build itself is killed, they die with it (`_worker_started`).
     """
     global _WORK
     if jobs <= 1 or len(meetings) < 2 or "fork" not in multiprocessing.get_all_start_methods():
@@ -140,11 +171,19 @@ def _render_packs(root: Path, meetings: list[ResolvedMeeting], jobs: int,
     _WORK = (root, meetings)
     try:
         context = multiprocessing.get_context("fork")
-        with ProcessPoolExecutor(max_workers=min(jobs, len(meetings)), mp_context=context) as pool:
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(meetings)), mp_context=context,
+                                   initializer=_worker_started, initargs=(os.getpid(),))
+        try:
             futures = [pool.submit(_render_one, i) for i in range(len(meetings))]
             for meeting, future in zip(meetings, futures, strict=True):
-                future.add_done_callback(lambda _, m=meeting: progress(f"rendered {m.url_path}"))
+                future.add_done_callback(lambda f, m=meeting: None if f.cancelled() or f.exception()
+                                         else progress(f"rendered {m.url_path}"))
             return [future.result() for future in futures]
+        except BaseException:
+            _stop_workers(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
     finally:
         _WORK = None
 
@@ -158,11 +197,19 @@ def default_jobs() -> int:
 
 
 def build_project(source: Path, out: Path, progress: Callable[[str], None] = lambda _: None,
-                  jobs: int | None = None) -> BuildResult:
+                  jobs: int | None = None, wait: bool = True,
+                  notice: Callable[[str], None] | None = None) -> BuildResult:
     """Build the site and packs of the content in `source` into `out`, replacing it whole.
 
     Raises ContentError (with every problem) before writing anything if the content has errors.
+    One build at a time per output folder: another one waits for it (`notice` says so), or
+    with `wait=False` raises BuildError.
     """
+    with output_lock(out, wait=wait, say=notice or progress):
+        return _build(source, out, progress, jobs)
+
+
+def _build(source: Path, out: Path, progress: Callable[[str], None], jobs: int | None) -> BuildResult:
     project, report = check_project(source)
     report.raise_if_errors()
     assert project is not None
