@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Report
+from ..load import Project
 from ..opendata import calendars, decisions_json, meeting_json, papers_feed, sitemap
 from ..publish import output_lock, publish
 from ..records import project_records
@@ -205,14 +206,16 @@ def build_project(source: Path, out: Path, progress: Callable[[str], None] = lam
     One build at a time per output folder: another one waits for it (`notice` says so), or
     with `wait=False` raises BuildError.
     """
-    with output_lock(out, wait=wait, say=notice or progress):
-        return _build(source, out, progress, jobs)
-
-
-def _build(source: Path, out: Path, progress: Callable[[str], None], jobs: int | None) -> BuildResult:
     project, report = check_project(source)
     report.raise_if_errors()
     assert project is not None
+    # The lock comes after the checks: a build with errors writes nothing, not even the lock file.
+    with output_lock(out, wait=wait, say=notice or progress):
+        return _build(project, report, out, progress, jobs)
+
+
+def _build(project: Project, report: Report, out: Path, progress: Callable[[str], None],
+           jobs: int | None) -> BuildResult:
     meetings = resolve_project(project)
     env = make_environment(project.root)
     jobs = default_jobs() if jobs is None else jobs
