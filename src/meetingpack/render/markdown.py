@@ -28,6 +28,7 @@ from html import escape as html_escape
 from urllib.parse import unquote
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 from mdit_py_plugins.footnote import footnote_plugin
 
@@ -156,13 +157,24 @@ MAX_INLINE_DEPTH = 20
 MAX_BLOCK_CHARS = 100_000
 """Characters in one paragraph, heading, table cell or code block (a long real paragraph is 2,000)."""
 MAX_NESTING = 64
-"""markdown-it's own limit, past which it silently drops the rest of the text (commonmark's 20 is reached by
-lists nested 10 deep): kept above what `markdown_limits` allows, so nothing is dropped unreported."""
+"""markdown-it's own limit for blocks, past which it silently drops the rest of the text (commonmark's 20 is
+reached by lists nested 10 deep): kept above what `markdown_limits` allows, so nothing is dropped unreported."""
+INLINE_NESTING = MAX_INLINE_DEPTH
+"""markdown-it's limit within a paragraph (past it, markup is kept as text): the time to read '[[[[...'
+grows with it."""
+
+
+def _nesting(limit: int) -> Callable[[StateCore], None]:
+    def rule(state: StateCore) -> None:
+        state.md.options["maxNesting"] = limit
+    return rule
 
 
 def _parser() -> MarkdownIt:
     md = MarkdownIt("commonmark", {"html": False, "typographer": True, "linkify": False,
                                    "maxNesting": MAX_NESTING})
+    md.core.ruler.before("block", "block_nesting", _nesting(MAX_NESTING))
+    md.core.ruler.before("inline", "inline_nesting", _nesting(INLINE_NESTING))
     md.enable(["table", "strikethrough", "replacements", "smartquotes"])
     md.use(footnote_plugin)
     return md
@@ -493,11 +505,13 @@ def markdown_limits(text: str) -> list[tuple[int, str]]:
     """Where a document body passes a limit of the renderers: (0-based line, message), in text order.
 
     The loader refuses such a paper, so that `pack check` says what the build
-    could not do in bounded time, instead of a build that never ends.
+    could not do in bounded time, instead of a build that never ends.  Blocks
+    are checked first, without reading inside paragraphs: reading a hostile
+    paragraph ('[[[[...') takes time in proportion to its length.
     """
     problems: list[tuple[int, str]] = []
     depth = 0
-    for t in _MD.parse(text, {}):
+    for t in _BLOCKS.parse(text, {}):
         line = t.map[0] if t.map else 0
         if t.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
             depth += 1
@@ -507,6 +521,14 @@ def markdown_limits(text: str) -> list[tuple[int, str]]:
             depth -= 1
         if t.type in ("inline", "fence", "code_block") and len(t.content) > MAX_BLOCK_CHARS:
             problems.append((line, f"this paragraph has more than {MAX_BLOCK_CHARS:,} characters"))
+    if problems:
+        return problems
+    for t in _MD.parse(text, {}):
         if t.type == "inline" and any(c.level > MAX_INLINE_DEPTH for c in t.children or []):
+            line = t.map[0] if t.map else 0
             problems.append((line, f"emphasis and links are nested more than {MAX_INLINE_DEPTH} levels deep"))
     return problems
+
+
+_BLOCKS = _parser().disable(["inline", "replacements", "smartquotes", "text_join"])
+"""The same parser without reading inside paragraphs: the blocks of a text, quickly."""
