@@ -12,6 +12,7 @@ under `build/site/`.
 from __future__ import annotations
 
 import http.server
+import io
 import threading
 import zlib
 from collections.abc import Iterator
@@ -126,7 +127,7 @@ def _pdf_leaks(data: bytes, secret: str) -> list[str]:
     found = []
     if secret.encode() in data:
         found.append("raw bytes")
-    with pikepdf.open(__import__("io").BytesIO(data)) as pdf:
+    with pikepdf.open(io.BytesIO(data)) as pdf:
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Stream):
                 try:
@@ -135,7 +136,7 @@ def _pdf_leaks(data: bytes, secret: str) -> list[str]:
                     content = obj.read_raw_bytes()
                 if secret.encode() in content:
                     found.append(f"stream {obj.objgen}")
-    for number, page in enumerate(PdfReader(__import__("io").BytesIO(data)).pages, start=1):
+    for number, page in enumerate(PdfReader(io.BytesIO(data)).pages, start=1):
         if secret in (page.extract_text() or ""):
             found.append(f"text of page {number}")
     return found

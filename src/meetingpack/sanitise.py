@@ -416,16 +416,18 @@ def sanitise_pdf(data: bytes) -> Sanitised:
 # ------------------------------------------------------------------ files
 
 
-@lru_cache(maxsize=64)
-def _published(path: Path, mtime_ns: int, size: int) -> Sanitised:
+@lru_cache(maxsize=256)
+def _sanitised(path: Path, mtime_ns: int, size: int) -> Sanitised | None:
+    """The file sanitised, or None when it is published as it is (then it is read again, not kept in memory)."""
     data = path.read_bytes()
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        return sanitise_pdf(data)
+        result = sanitise_pdf(data)
+        return result if result.removed else None
     if suffix == ".svg" or (suffix != ".css" and data.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"<"):
         # markup under another name (chart.png holding SVG) is still read as SVG by WeasyPrint
         return sanitise_svg(data)
-    return Sanitised(data, ())
+    return None
 
 
 def published(path: Path) -> Sanitised:
@@ -435,7 +437,7 @@ def published(path: Path) -> Sanitised:
     """
     try:
         stat = path.stat()
-        return _published(path, stat.st_mtime_ns, stat.st_size)
+        return _sanitised(path, stat.st_mtime_ns, stat.st_size) or Sanitised(path.read_bytes(), ())
     except OSError as exc:
         raise Unpublishable(f"cannot read the file: {exc.strerror}") from None
     except pikepdf.PdfError as exc:
