@@ -43,12 +43,17 @@ class Output:
 
 def pdf_file(meeting: ResolvedMeeting, pack: PackFile) -> str:
     """Path of one of a meeting's public PDFs inside the site."""
+    return pdf_path(meeting, pack.key)
+
+
+def pdf_path(meeting: ResolvedMeeting, key: str) -> str:
+    """Path of a meeting's PDF by its key: 'agenda', 'supplement-1', 'consolidated' or 'item-6'."""
     stem = f"{meeting.committee.slug}-{meeting.source.slug}"
-    if pack.key == "agenda":
+    if key == "agenda":
         return f"{meeting.url_path}/{stem}-pack.pdf"
-    if pack.key.startswith("item-"):
-        return f"{meeting.url_path}/{pack.key}/{stem}-{pack.key}.pdf"
-    return f"{meeting.url_path}/{stem}-{pack.key}.pdf"
+    if key.startswith("item-"):
+        return f"{meeting.url_path}/{key}/{stem}-{key}.pdf"
+    return f"{meeting.url_path}/{stem}-{key}.pdf"
 
 
 def published_bytes(path: Path) -> bytes:

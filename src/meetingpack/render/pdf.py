@@ -39,6 +39,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -292,7 +293,8 @@ class _Linker:
 
 def _entry_documents(renderer: _Renderer, entry: PackEntry, run: Run, linker: _Linker) -> None:
     item = entry.item
-    for doc in item.documents:
+    # A public item's run goes into public packs: an exempt paper never goes with it (Schedule 12A).
+    for doc in item.documents if item.exempt else item.public_documents:
         doc_id = f"{item.slug}-{doc.slug}"
         if doc.kind == "pdf":
             entry.documents.append(PackDocument(doc_id, doc.kind, doc.title, doc.heading,
@@ -455,11 +457,25 @@ def _page_labels(pdf: pikepdf.Pdf, front: int, first_number: int, front_label: s
     pdf.Root.PageLabels = pikepdf.Dictionary(Nums=nums)
 
 
+def _fixed_font_timestamps() -> None:
+    """Make embedded fonts the same bytes on every machine.
+
+    Without the HarfBuzz-subset library WeasyPrint subsets fonts with
+    fontTools, which stamps each subset font with the current time (its
+    'head' table), so two builds of the same sources differed.  fontTools
+    takes the time from SOURCE_DATE_EPOCH when it is set (the
+    reproducible-builds convention); a fixed value makes the PDFs depend on
+    their sources only, with HarfBuzz or without.
+    """
+    os.environ["SOURCE_DATE_EPOCH"] = "0"
+
+
 def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdfs: bool = True) -> MeetingPacks:
     """Render every pack of one meeting (see the module docstring).
 
     `item_pdfs=False` leaves out the per-item and per-paper PDFs (the benchmark times the pack alone).
     """
+    _fixed_font_timestamps()
     committee = meeting.committee.committee
     date = long_date(meeting.meeting.date)
     context: dict[str, object] = {
