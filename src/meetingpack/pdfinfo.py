@@ -13,6 +13,13 @@ from pathlib import Path
 import pikepdf
 
 
+MM = 72 / 25.4
+MIN_SIDE = 25 * MM
+"""Smaller than 25 mm is no page a reader can use (and a zero-sized page breaks the layout)."""
+MAX_SIDE = 1189 * MM
+"""A0's long side: the largest sheet a council prints; larger pages come from broken or hostile files."""
+
+
 class PdfProblem(Exception):
     """An existing PDF that cannot go into a pack: empty, not a PDF, encrypted, damaged or without pages."""
 
@@ -35,6 +42,10 @@ def _sizes(path: Path, mtime_ns: int) -> tuple[tuple[float, float], ...]:
                 width, height = abs(x1 - x0), abs(y1 - y0)
                 if int(page.obj.get("/Rotate", 0)) % 180:
                     width, height = height, width
+                if not (MIN_SIDE <= width <= MAX_SIDE and MIN_SIDE <= height <= MAX_SIDE):
+                    raise PdfProblem(f"page {len(sizes) + 1} measures {width / MM:.0f} x {height / MM:.0f} mm; "
+                                     f"pages must be between {MIN_SIDE / MM:.0f} mm and {MAX_SIDE / MM:.0f} mm "
+                                     "on each side (A4 is 210 x 297 mm)")
                 sizes.append((width, height))
     except pikepdf.PasswordError:
         raise PdfProblem(ENCRYPTED) from None
