@@ -370,3 +370,16 @@ def test_property_arbitrary_bytes_end_located(capsys: pytest.CaptureFixture[str]
                                               keep: bool) -> None:
     before = (MINIMAL / target).read_bytes() if keep else b""
     run_check({target: before + raw}, capsys)
+
+
+def test_markdown_nested_deep_in_a_yaml_field_is_a_located_error(tmp_path: Path) -> None:
+    """A committee's remit (rendered on its page) nested 2,000 deep would exhaust the PDF engine's recursion."""
+    from helpers_content import original
+
+    remit = "*a " * 2000 + "x" + " b*" * 2000
+    text = original("panel/committee.yaml").replace(
+        "remit: The Panel scrutinises the council's **budget** and property.", f"remit: '{remit}'")
+    root = project(tmp_path, {"panel/committee.yaml": text})
+    (d,) = errors(root)
+    assert (d.path, d.line, d.column) == ("content/panel/committee.yaml", 3, 8)
+    assert d.message == "remit: emphasis and links are nested more than 20 levels deep"

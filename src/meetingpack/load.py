@@ -310,7 +310,8 @@ def _check_document_refs(root: Path, folder: Path, data: Any, positions: Positio
                          "keep every document inside the content folder")
         elif not target.is_file():
             report.error(yaml_path, line, col, f"document '{name}' not found",
-                         f"looked for {target}; check the file name and that it is in the meeting folder")
+                         f"looked for {os.path.relpath(os.path.abspath(target), os.path.abspath(root.parent))}; "
+                         "check the file name and that it is in the meeting folder")
         elif not is_pdf and target.suffix.lower() != ".md":
             report.error(yaml_path, line, col, f"'{name}' is not a Markdown (.md) file",
                          "list an existing PDF as {pdf: file.pdf, title: ..., description: ...}")

@@ -29,10 +29,27 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 
+def _shallow_markdown(value: str) -> str:
+    from .render.markdown import MAX_INLINE_DEPTH, inline_too_deep  # not at the top: render imports the model
+
+    if inline_too_deep(value):
+        raise ValueError(f"emphasis and links are nested more than {MAX_INLINE_DEPTH} levels deep")
+    return value
+
+
 class Record(BaseModel):
     """Base of every content record: immutable, and unknown fields are errors."""
 
     model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=True)
+
+    @field_validator("*", mode="after")
+    @classmethod
+    def _shallow_text(cls, value: object) -> object:
+        """Text may be rendered as Markdown on a page or front sheet: refuse nesting the PDF engine cannot lay out."""
+        for text in value if isinstance(value, list) else [value]:
+            if isinstance(text, str):
+                _shallow_markdown(text)
+        return value
 
 
 Text = Annotated[str, Field(min_length=1)]

@@ -532,3 +532,15 @@ def markdown_limits(text: str) -> list[tuple[int, str]]:
 
 _BLOCKS = _parser().disable(["inline", "replacements", "smartquotes", "text_join"])
 """The same parser without reading inside paragraphs: the blocks of a text, quickly."""
+
+
+def inline_too_deep(text: str) -> bool:
+    """True when a one-line Markdown text (a remit, a note, a title) nests emphasis and links past the limit.
+
+    Such text in a YAML field is rendered on pages and front sheets; nested
+    thousands deep it exhausts the PDF engine's recursion.
+    """
+    if text.count("*") + text.count("_") + text.count("[") <= MAX_INLINE_DEPTH:
+        return False  # too few markers to nest that deep: skip the parse
+    return any(c.level > MAX_INLINE_DEPTH for t in _MD.parseInline(text, {}) for c in t.children or [])
+
