@@ -183,12 +183,16 @@ def test_without_an_exchange_a_killed_publish_loses_nothing_the_next_build_canno
     for kill_at in range(1, steps + 1):
         done = _publish(script, out, "two", kill_at=kill_at, mode="fallback")
         assert done.returncode == -signal.SIGKILL
-        if not out.exists():  # killed between the two renames: the previous build waits beside it
+        lost = not out.exists()
+        if lost:  # killed between the two renames: the previous build waits beside it
             window += 1
             olds = [p for p in out.parent.iterdir() if p.name.startswith(".build.old-")]
             assert [_tree(p) for p in olds] == [trees["one"]]
-        with output_lock(out):
-            assert _tree(out) in (trees["one"], trees["two"])
+        said: list[str] = []
+        with output_lock(out, say=said.append):
+            assert _tree(out) == trees["one"] if lost else _tree(out) in (trees["one"], trees["two"])
+            if lost:
+                assert said[0] == f"put back {olds[0].name} as build: a build was stopped while replacing it"
             assert _leftovers(out) == []
         shutil.rmtree(out)
         assert _publish(script, out, "one").returncode == 0

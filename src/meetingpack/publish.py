@@ -85,7 +85,7 @@ def remove_leftovers(out: Path) -> list[str]:
     """Remove what stopped builds left beside `out`; put the previous output back if one was lost.
 
     Call only while holding `output_lock(out)`: a live build's staging folder
-    looks exactly like a dead one's.  Returns the names removed or restored.
+    looks exactly like a dead one's.  Returns what was done, in words.
     """
     done: list[str] = []
     olds = sorted((p for p in out.parent.glob(f".{out.name}.old-*") if _leftover(out, p.name)),
@@ -93,11 +93,11 @@ def remove_leftovers(out: Path) -> list[str]:
     if not os.path.lexists(out) and olds:
         # Only a build killed between the two renames of the fallback leaves this: its previous output.
         os.rename(olds[-1], out)
-        done.append(f"{olds[-1].name} (put back as {out.name})")
+        done.append(f"put back {olds[-1].name} as {out.name}: a build was stopped while replacing it")
     for path in sorted(out.parent.iterdir()):
         if _leftover(out, path.name) and os.path.lexists(path):
             _remove(path)
-            done.append(path.name)
+            done.append(f"removed {path.name}, left by a build that was stopped")
     return done
 
 
@@ -164,8 +164,8 @@ def output_lock(out: Path, wait: bool = True, say: Callable[[str], None] = lambd
             file.truncate(0)
             file.write(f"{os.getpid()}\n".encode("ascii"))
             file.flush()
-        for name in remove_leftovers(real):
-            say(f"removed {name}, left by a build that was stopped")
+        for done in remove_leftovers(real):
+            say(done)
         yield
     # Closing the file releases the lock.
 
