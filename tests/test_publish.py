@@ -224,7 +224,7 @@ def _two_contents(tmp_path: Path) -> dict[str, Path]:
 
 
 BUILD_CHILD = textwrap.dedent('''
-    """`pack build ARGS`, SIGKILLing itself at filesystem step KILL_AT of publish() (0: at none)."""
+    """`pack build ARGS`, SIGKILLing itself at filesystem step KILL_AT of publish() once every file is written."""
     import os, shutil, signal, sys
     import meetingpack.commands.build as build
     import meetingpack.publish as publish
@@ -253,10 +253,13 @@ BUILD_CHILD = textwrap.dedent('''
         watched(publish, "_exchange")
     real_publish = build.publish
 
-    def counted(*args, **kwargs):
-        global publishing
-        publishing = True
-        return real_publish(*args, **kwargs)
+    def counted(*args, finish=None, **kwargs):
+        def finished(stage):
+            global publishing
+            if finish is not None:
+                finish(stage)
+            publishing = True
+        return real_publish(*args, finish=finished, **kwargs)
 
     build.publish = counted
     from meetingpack.cli import main
