@@ -30,7 +30,10 @@ from pydantic_core import PydanticCustomError
 
 
 def _shallow_markdown(value: str) -> str:
-    from .render.markdown import MAX_INLINE_DEPTH, inline_too_deep  # not at the top: render imports the model
+    from .render.markdown import (  # not at the top: render imports the model
+        MAX_INLINE_DEPTH,
+        inline_too_deep,
+    )
 
     if inline_too_deep(value):
         raise ValueError(f"emphasis and links are nested more than {MAX_INLINE_DEPTH} levels deep")

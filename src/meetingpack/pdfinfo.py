@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pikepdf
 
-
 MM = 72 / 25.4
 MIN_SIDE = 25 * MM
 """Smaller than 25 mm is no page a reader can use (and a zero-sized page breaks the layout)."""

@@ -67,26 +67,7 @@ ELEMENTS = frozenset({
 } | _FILTERS)
 """SVG elements that draw, group or describe; everything else is dropped with its content."""
 
-ATTRIBUTES = frozenset("""
-    id class style lang role aria-label aria-labelledby aria-describedby aria-hidden systemLanguage
-    width height viewBox preserveAspectRatio version baseProfile x y x1 y1 x2 y2 cx cy r rx ry fx fy fr
-    d points pathLength transform transform-origin dx dy rotate textLength lengthAdjust startOffset method
-    spacing side text-anchor dominant-baseline alignment-baseline baseline-shift font font-family font-size
-    font-size-adjust font-stretch font-style font-variant font-weight letter-spacing word-spacing
-    writing-mode direction unicode-bidi text-decoration text-rendering fill fill-opacity fill-rule stroke
-    stroke-dasharray stroke-dashoffset stroke-linecap stroke-linejoin stroke-miterlimit stroke-opacity
-    stroke-width opacity color display visibility overflow clip clip-path clip-rule mask filter
-    marker-start marker-mid marker-end marker stop-color stop-opacity flood-color flood-opacity
-    lighting-color color-interpolation color-interpolation-filters color-rendering shape-rendering
-    image-rendering vector-effect paint-order mix-blend-mode isolation gradientUnits gradientTransform
-    spreadMethod offset patternUnits patternContentUnits patternTransform markerWidth markerHeight
-    markerUnits refX refY orient clipPathUnits maskUnits maskContentUnits filterUnits primitiveUnits in
-    in2 result mode type values tableValues slope intercept amplitude exponent operator k1 k2 k3 k4 order
-    kernelMatrix divisor bias targetX targetY edgeMode preserveAlpha kernelUnitLength surfaceScale
-    diffuseConstant specularConstant specularExponent scale xChannelSelector yChannelSelector stdDeviation
-    radius baseFrequency numOctaves seed stitchTiles azimuth elevation z pointsAtX pointsAtY pointsAtZ
-    limitingConeAngle href
-""".split())
+ATTRIBUTES = frozenset(["id", "class", "style", "lang", "role", "aria-label", "aria-labelledby", "aria-describedby", "aria-hidden", "systemLanguage", "width", "height", "viewBox", "preserveAspectRatio", "version", "baseProfile", "x", "y", "x1", "y1", "x2", "y2", "cx", "cy", "r", "rx", "ry", "fx", "fy", "fr", "d", "points", "pathLength", "transform", "transform-origin", "dx", "dy", "rotate", "textLength", "lengthAdjust", "startOffset", "method", "spacing", "side", "text-anchor", "dominant-baseline", "alignment-baseline", "baseline-shift", "font", "font-family", "font-size", "font-size-adjust", "font-stretch", "font-style", "font-variant", "font-weight", "letter-spacing", "word-spacing", "writing-mode", "direction", "unicode-bidi", "text-decoration", "text-rendering", "fill", "fill-opacity", "fill-rule", "stroke", "stroke-dasharray", "stroke-dashoffset", "stroke-linecap", "stroke-linejoin", "stroke-miterlimit", "stroke-opacity", "stroke-width", "opacity", "color", "display", "visibility", "overflow", "clip", "clip-path", "clip-rule", "mask", "filter", "marker-start", "marker-mid", "marker-end", "marker", "stop-color", "stop-opacity", "flood-color", "flood-opacity", "lighting-color", "color-interpolation", "color-interpolation-filters", "color-rendering", "shape-rendering", "image-rendering", "vector-effect", "paint-order", "mix-blend-mode", "isolation", "gradientUnits", "gradientTransform", "spreadMethod", "offset", "patternUnits", "patternContentUnits", "patternTransform", "markerWidth", "markerHeight", "markerUnits", "refX", "refY", "orient", "clipPathUnits", "maskUnits", "maskContentUnits", "filterUnits", "primitiveUnits", "in", "in2", "result", "mode", "type", "values", "tableValues", "slope", "intercept", "amplitude", "exponent", "operator", "k1", "k2", "k3", "k4", "order", "kernelMatrix", "divisor", "bias", "targetX", "targetY", "edgeMode", "preserveAlpha", "kernelUnitLength", "surfaceScale", "diffuseConstant", "specularConstant", "specularExponent", "scale", "xChannelSelector", "yChannelSelector", "stdDeviation", "radius", "baseFrequency", "numOctaves", "seed", "stitchTiles", "azimuth", "elevation", "z", "pointsAtX", "pointsAtY", "pointsAtZ", "limitingConeAngle", "href"])
 """Attributes kept (without a namespace, or `xlink:href`, `xml:space`, `xml:lang`); `href` only as below."""
 
 _REFERRING = {"use", "a", "textPath", "linearGradient", "radialGradient", "pattern", "filter", "feImage", "image"}
@@ -132,9 +113,7 @@ class _SvgCleaner:
         ok = True
         for token in tokens:
             url = _url_of(token)
-            if token.type == "function" and url is None and not self._urls_ok(token.arguments):
-                ok = False
-            elif token.type in ("() block", "[] block", "{} block") and not self._urls_ok(token.content):
+            if token.type == "function" and url is None and not self._urls_ok(token.arguments) or token.type in ("() block", "[] block", "{} block") and not self._urls_ok(token.content):
                 ok = False
             if url is not None and not url.startswith("#"):
                 self.note(f"a reference to '{_short(url)}'")

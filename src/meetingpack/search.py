@@ -11,18 +11,22 @@ the same for the same pages, which keeps builds reproducible.
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
 
 from .errors import BuildError
+from .processes import die_with_parent
 
 
 def index_site(site: Path) -> None:
     """Write the search index for the website in `site` (run on the staging folder, before it is published)."""
     command = [sys.executable, "-m", "pagefind", "--site", str(site), "--quiet"]
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False)
+        # preexec_fn: Pagefind must not go on writing into the staging folder of a build that was killed
+        result = subprocess.run(command, capture_output=True, text=True, timeout=600, check=False,
+                                preexec_fn=die_with_parent if os.name == "posix" else None)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise BuildError(f"the search index could not be made: {exc}") from exc
     if result.returncode != 0 or not (site / "pagefind" / "pagefind.js").is_file():

@@ -13,9 +13,9 @@ import datetime as dt
 import posixpath
 import re
 from collections.abc import Callable
-from urllib.parse import quote
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import jinja2
 

@@ -83,7 +83,7 @@ class _Loader(yaml.SafeLoader):
         if self._depth + levels > MAX_DEPTH:
             raise _Limit(f"the values are nested more than {MAX_DEPTH} levels deep", mark)
 
-    def compose_node(self, parent: Node | None, index: Any) -> Node:  # noqa: ANN401 (PyYAML API)
+    def compose_node(self, parent: Node | None, index: Any) -> Node:
         # Counted while composing, before anything is built: an alias is one line of
         # text that stands for a whole tree, which every later stage would walk.
         event = self.peek_event()
@@ -158,7 +158,7 @@ def _construct_bool(loader: _Loader, node: ScalarNode) -> bool:
     return text.lower() == "true"
 
 
-def _construct_undefined(loader: _Loader, node: Node) -> Any:  # noqa: ANN401 (PyYAML API)
+def _construct_undefined(loader: _Loader, node: Node) -> Any:
     tag = str(node.tag).replace("tag:yaml.org,2002:", "!!")
     raise ConstructorError(None, None, f"the tag '{tag}' is not allowed: write plain values", node.start_mark)
 

@@ -7,13 +7,11 @@ error leaves the previous output untouched (see publish.py).
 
 from __future__ import annotations
 
-import ctypes
 import json
 import multiprocessing
 import os
 import re
 import signal
-import sys
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -22,6 +20,7 @@ from pathlib import Path
 from ..errors import Report
 from ..load import Project
 from ..opendata import calendars, decisions_json, meeting_json, papers_feed, sitemap
+from ..processes import die_with_parent
 from ..publish import output_lock, publish
 from ..records import project_records
 from ..render.pdf import MeetingPacks, PackFile, render_packs
@@ -135,9 +134,7 @@ def _worker_started(parent: int) -> None:
     """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if sys.platform.startswith("linux"):
-        pr_set_pdeathsig = 1
-        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    die_with_parent()
     if os.getppid() != parent:  # the build died before the line above took effect
         os._exit(1)
 

@@ -23,7 +23,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
-
 from html import escape as html_escape
 from urllib.parse import unquote
 

@@ -8,6 +8,7 @@ quietly rendered as nothing.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -51,9 +52,9 @@ def _duration(seconds: int) -> str:
 class _ConfinedLoader(jinja2.FileSystemLoader):
     """Jinja's file loader, refusing a template that resolves (after links) outside the folders searched."""
 
-    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str | None, Any]:
+    def get_source(self, environment: jinja2.Environment, template: str) -> tuple[str, str, Callable[[], bool]]:
         source, filename, uptodate = super().get_source(environment, template)
-        real = Path(filename or "").resolve()
+        real = Path(filename).resolve()
         if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
             raise BuildError(f"template '{template}' is a link to a file outside the templates folder ({real})")
         return source, filename, uptodate
