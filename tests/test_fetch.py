@@ -22,6 +22,7 @@ from typing import Any
 import pikepdf
 import pytest
 from helpers_content import original, project
+from helpers_pdf import decoded_streams
 from pypdf import PdfReader
 
 SENTINEL = "OUTSIDESECRETZQX"
@@ -35,7 +36,7 @@ class _Recorder(http.server.BaseHTTPRequestHandler):
 
     requests: list[str] = []
 
-    def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
+    def do_GET(self) -> None:
         self.requests.append(self.path)
         body = _svg_with(SENTINEL).encode()
         content_type = "text/css" if self.path.endswith(".css") else "image/svg+xml"
@@ -128,14 +129,9 @@ def _pdf_leaks(data: bytes, secret: str) -> list[str]:
     if secret.encode() in data:
         found.append("raw bytes")
     with pikepdf.open(io.BytesIO(data)) as pdf:
-        for obj in pdf.objects:
-            if isinstance(obj, pikepdf.Stream):
-                try:
-                    content = obj.read_bytes()
-                except pikepdf.PdfError:
-                    content = obj.read_raw_bytes()
-                if secret.encode() in content:
-                    found.append(f"stream {obj.objgen}")
+        for objgen, content in decoded_streams(pdf):
+            if secret.encode() in content:
+                found.append(f"stream {objgen}")
     for number, page in enumerate(PdfReader(io.BytesIO(data)).pages, start=1):
         if secret in (page.extract_text() or ""):
             found.append(f"text of page {number}")

@@ -20,6 +20,7 @@ import defusedxml.ElementTree
 import pikepdf
 import pytest
 from helpers_content import MEETING, check, original, project
+from helpers_pdf import decoded_streams
 from pikepdf import Array, Dictionary, Name, String
 from pypdf import PdfReader
 
@@ -129,14 +130,9 @@ def active_content(data: bytes) -> list[str]:
                 found.append(f"action {kind} {obj.objgen}")
             if kind == Name.URI and not str(obj.get("/URI", "")).lower().startswith(_ALLOWED_LINKS):
                 found.append(f"link to {obj.get('/URI')}")
-        for obj in pdf.objects:
-            if isinstance(obj, pikepdf.Stream):
-                try:
-                    content = obj.read_bytes()
-                except pikepdf.PdfError:
-                    content = obj.read_raw_bytes()
-                if SECRET in content or b"SCRIPTSENTINELQX" in content:
-                    found.append(f"payload in stream {obj.objgen}")
+        for objgen, content in decoded_streams(pdf):
+            if SECRET in content or b"SCRIPTSENTINELQX" in content:
+                found.append(f"payload in stream {objgen}")
     if SECRET in data or b"SCRIPTSENTINELQX" in data:
         found.append("payload in the raw bytes")
     return found
