@@ -63,7 +63,7 @@ def cmd_build(args: argparse.Namespace) -> int:
         from .commands.build import build_project
 
         result = build_project(args.source, args.out, progress=say, jobs=args.jobs, wait=not args.no_wait,
-                               notice=notice)
+                               notice=notice, cache=args.cache, clean=args.clean)
     except Stopped as stop:
         state = "already holds the new build" if stop.replaced else "is unchanged"
         print(f"pack: stopped; {args.out} {state}", file=sys.stderr)
@@ -74,7 +74,8 @@ def cmd_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     _print_report(result.report)
-    print(f"pack build: {result.meetings} meetings, {result.files} files in {args.out} "
+    print(f"pack build: {result.meetings} meetings ({result.rendered} rendered, {result.reused} unchanged "
+          f"and taken from the cache), {result.files} files in {args.out} "
           f"({time.monotonic() - started:.1f} s; {_summary(result.report)})", file=sys.stderr)
     return 0
 
@@ -97,6 +98,10 @@ def parser() -> argparse.ArgumentParser:
     b.add_argument("--quiet", "-q", action="store_true", help="print only problems and the summary")
     b.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="meetings to render at once (default: one per core)")
+    b.add_argument("--clean", action="store_true",
+                   help="render every meeting again instead of reusing the cache of unchanged ones")
+    b.add_argument("--cache", type=Path, default=None, metavar="DIR",
+                   help="the build cache (default: .<out>.cache beside the output folder; safe to delete)")
     b.add_argument("--no-wait", action="store_true",
                    help="if another build of the same output folder is running, stop instead of waiting for it")
     b.set_defaults(run=cmd_build)

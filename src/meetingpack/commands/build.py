@@ -17,11 +17,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Report
+from ..cache import RenderCache, meeting_key, templates_digest
+from ..errors import BuildError, Report
 from ..load import Project
 from ..opendata import calendars, decisions_json, meeting_json, papers_feed, sitemap
 from ..processes import die_with_parent
-from ..publish import output_lock, publish
+from ..publish import beside, output_lock, publish
 from ..records import project_records
 from ..render.pdf import MeetingPacks, PackFile, render_packs
 from ..render.templates import make_environment
@@ -37,6 +38,10 @@ class BuildResult:
     meetings: int
     files: int
     out: Path
+    rendered: int = 0
+    """Meetings whose packs were rendered by this build."""
+    reused: int = 0
+    """Meetings whose packs were taken from the cache, their inputs unchanged."""
 
 
 def private_pack_file(meeting: ResolvedMeeting) -> str:
@@ -194,32 +199,68 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
+def cache_folder(out: Path, cache: Path | None = None) -> Path:
+    """Where the build cache is: `cache` if given, else `.<out>.cache` beside the output folder.
+
+    Never inside the output folder (it would be published, and replaced by each build).
+    """
+    folder = (cache if cache is not None else beside(out, "cache")).absolute()
+    if folder.resolve().is_relative_to(out.absolute().resolve()):
+        raise BuildError(f"the cache folder {cache} is inside the output folder {out}; put it beside it")
+    return folder
+
+
 def build_project(source: Path, out: Path, progress: Callable[[str], None] = lambda _: None,
                   jobs: int | None = None, wait: bool = True,
-                  notice: Callable[[str], None] | None = None) -> BuildResult:
+                  notice: Callable[[str], None] | None = None, *, cache: Path | None = None,
+                  clean: bool = False) -> BuildResult:
     """Build the site and packs of the content in `source` into `out`, replacing it whole.
 
     Raises ContentError (with every problem) before writing anything if the content has errors.
     One build at a time per output folder: another one waits for it (`notice` says so), or
-    with `wait=False` raises BuildError.
+    with `wait=False` raises BuildError.  Meetings whose render inputs are unchanged are taken
+    from the cache (`cache`, default `.<out>.cache` beside the output); `clean=True` renders
+    everything again (and refreshes the cache).
     """
+    folder = cache_folder(out, cache)
     project, report = check_project(source)
     report.raise_if_errors()
     assert project is not None
     # The lock comes after the checks: a build with errors writes nothing, not even the lock file.
     with output_lock(out, wait=wait, say=notice or progress):
-        return _build(project, report, out, progress, jobs)
+        return _build(project, report, out, progress, jobs, RenderCache(folder, use=not clean))
+
+
+def _packs(project: Project, meetings: list[ResolvedMeeting], jobs: int, progress: Callable[[str], None],
+           cache: RenderCache) -> tuple[list[MeetingPacks], int]:
+    """Every meeting's packs: from the cache where the meeting's render inputs are unchanged, else rendered.
+
+    Returns the packs in meeting order and how many were rendered.
+    """
+    templates = templates_digest(make_environment(project.root))
+    keys = [meeting_key(meeting, templates) for meeting in meetings]
+    found = [cache.get(meeting, key) for meeting, key in zip(meetings, keys, strict=True)]
+    todo = [i for i, packs in enumerate(found) if packs is None]
+    for meeting, why in cache.rejected:
+        progress(f"cache entry of {meeting} not used: {why}")
+    fresh = _render_packs(project.root, [meetings[i] for i in todo], jobs, progress)
+    for i, packs in zip(todo, fresh, strict=True):
+        cache.put(meetings[i], keys[i], packs)
+        found[i] = packs
+    cache.prune()
+    return [packs for packs in found if packs is not None], len(todo)
 
 
 def _build(project: Project, report: Report, out: Path, progress: Callable[[str], None],
-           jobs: int | None) -> BuildResult:
+           jobs: int | None, cache: RenderCache) -> BuildResult:
     meetings = resolve_project(project)
     env = make_environment(project.root)
     jobs = default_jobs() if jobs is None else jobs
     outputs: list[Output] = []
     rendered: list[tuple[ResolvedMeeting, MeetingPacks]] = []
     records = project_records(meetings)
-    for meeting, packs in zip(meetings, _render_packs(project.root, meetings, jobs, progress), strict=True):
+    all_packs, fresh = _packs(project, meetings, jobs, progress, cache)
+    for meeting, packs in zip(meetings, all_packs, strict=True):
         rendered.append((meeting, packs))
         if packs.members is not None:
             # Exempt papers go only into build/private/, never under site/ (Schedule 12A).
@@ -237,5 +278,5 @@ def _build(project: Project, report: Report, out: Path, progress: Callable[[str]
     data = json.dumps(manifest(rendered), indent=2, ensure_ascii=False) + "\n"
     outputs.append(Output("manifest.json", data.encode("utf-8")))
     files = publish(outputs, out, finish=lambda stage: index_site(stage / "site"))
-    return BuildResult(report, len(meetings), files, out)
+    return BuildResult(report, len(meetings), files, out, fresh, len(meetings) - fresh)
 

@@ -18,6 +18,7 @@ publishes, so that the pack draws what the website shows.
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -43,6 +44,8 @@ class ConfinedFetcher(URLFetcher):
     def __init__(self, roots: Iterable[Path]) -> None:
         super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
         self.roots = tuple(root.resolve() for root in roots)
+        self.read: dict[str, str] = {}
+        """Every file served, with the SHA-256 of its bytes: what the render depended on (for the cache)."""
 
     def allowed_path(self, url: str) -> Path:
         """The file a `file:` address names, if it is inside the allowed folders; RefusedResource if not."""
@@ -62,6 +65,7 @@ class ConfinedFetcher(URLFetcher):
         if scheme == "data":
             return super().fetch(url, headers)  # decoded in memory by urllib's data: handler
         path = self.allowed_path(url)
+        self.read[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
         try:
             data = published(path).data
         except Unpublishable as exc:

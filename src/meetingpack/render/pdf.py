@@ -173,6 +173,8 @@ class MeetingPacks:
     titles: dict[str, str]
     page_markers: dict[str, dict[str, int]]
     """For each public document: block id -> the page that begins with it (for the HTML view)."""
+    inputs: dict[str, str] = field(default_factory=dict)
+    """Every file the layout read (images, stylesheets, fonts) with its SHA-256: for the build cache."""
 
     @property
     def public(self) -> list[PackFile]:
@@ -572,4 +574,4 @@ def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdfs
         markers.update(_page_markers(run))
     return MeetingPacks(agenda_pack, supplement_packs, consolidated, members, items, papers, ranges(public),
                         documents(public), {d.id: d.heading for run in public for e in run.entries
-                                            for d in e.documents}, markers)
+                                            for d in e.documents}, markers, dict(sorted(renderer.fetcher.read.items())))

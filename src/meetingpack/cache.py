@@ -1,0 +1,269 @@
+"""The build cache: a meeting's render inputs in, its stored packs out (or None, and it is rendered).
+
+Rendering a meeting's packs is by far the dearest task of a build (seconds per
+meeting), and a pure function of what it reads.  Each rendered meeting is
+stored under `.<out>.cache/` beside the output folder with:
+
+- its **key**: a hash of everything the render is given: the resolved meeting
+  (its agenda, every listed paper's front matter and text, the previous
+  minutes carried forward, minute numbers, the committee and site records it
+  prints), the bytes of its existing PDF appendices, every template of the
+  pack (`pdf/`, `documents/`, the content's overrides first), and the versions
+  of meetingpack, WeasyPrint, pikepdf and the fonts;
+- the **files the render read** while laying out (images, stylesheets, fonts:
+  recorded by the URL fetcher, as Lektor records dependencies), each with its
+  hash, checked again before the entry is used.
+
+An entry is one file, written to a temporary name and moved into place, so
+that a killed build leaves each entry whole or absent.  It starts with a magic
+line and a SHA-256 of the rest: a truncated, corrupt or foreign entry is
+detected and the meeting rendered again, never served.  Entries are JSON and
+raw PDF bytes (no pickle: a file planted in the cache cannot run code).  The
+cache is never published, is safe to delete, and `pack build --clean` ignores
+it.  It lives under the output folder's lock (publish.py).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import fields, is_dataclass
+from enum import Enum
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from pydantic import BaseModel
+
+from .load import CommitteeSource
+from .render.pdf import MeetingPacks, PackFile, PageRange
+from .resolve import ResolvedMeeting
+from .yamlpos import Positions
+
+MAGIC = b"meetingpack-cache 1\n"
+"""First line of every entry: which program and format wrote it."""
+
+_SKIPPED = (Positions,)
+"""Parts of a resolved meeting that say where values were written, not what they are: not inputs."""
+
+
+def _versions() -> dict[str, str]:
+    found = {}
+    for package in ("meetingpack", "weasyprint", "pikepdf", "pydyf", "font-source-sans-pro", "markdown-it-py",
+                    "mdit-py-plugins", "jinja2"):
+        try:
+            found[package] = version(package)
+        except PackageNotFoundError:
+            found[package] = "absent"
+    return found
+
+
+def _canonical(value: Any) -> Any:
+    """A JSON-able, order-stable description of a value that changes whenever the value does."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, bytes):
+        return {"bytes": hashlib.sha256(value).hexdigest()}
+    if isinstance(value, Path):
+        return {"path": str(value)}
+    if isinstance(value, (dt.date, dt.time)):
+        return {type(value).__name__: value.isoformat()}
+    if isinstance(value, Enum):
+        return _canonical(value.value)
+    if isinstance(value, BaseModel):
+        return {type(value).__name__: {name: _canonical(getattr(value, name)) for name in type(value).model_fields}}
+    if isinstance(value, CommitteeSource):
+        # the committee's records, not its other meetings: a meeting's render does not read them
+        return {"committee": [value.slug, str(value.path), _canonical(value.committee), _canonical(value.workplan)]}
+    if isinstance(value, _SKIPPED):
+        return None
+    if is_dataclass(value) and not isinstance(value, type):
+        return {type(value).__name__: {f.name: _canonical(getattr(value, f.name)) for f in fields(value)}}
+    if isinstance(value, dict):
+        return sorted(([json.dumps(_canonical(k), sort_keys=True), _canonical(v)] for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return [_canonical(v) for v in value]
+    if isinstance(value, (set, frozenset)):
+        return sorted(json.dumps(_canonical(v), sort_keys=True) for v in value)
+    raise TypeError(f"no canonical form for {type(value).__name__}")  # a new input type: decide what it means
+
+
+def file_digest(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
+
+
+def templates_digest(env: jinja2.Environment) -> str:
+    """A hash of every template a pack can use (pdf/ and documents/ of every folder searched, in order)."""
+    digest = hashlib.sha256()
+    for folder in env.globals["search_path"]:  # type: ignore[union-attr]
+        for part in ("pdf", "documents"):
+            base = Path(folder) / part
+            for path in sorted(base.rglob("*")) if base.is_dir() else []:
+                if path.is_file():
+                    digest.update(f"{path.relative_to(folder)}\0{file_digest(path)}\0".encode())
+        digest.update(b"\1")
+    return digest.hexdigest()
+
+
+def meeting_key(meeting: ResolvedMeeting, templates: str) -> str:
+    """The key of a meeting's render: a hash of everything `render_packs` is given."""
+    appendices = sorted({str(doc.source.path): file_digest(doc.source.path)
+                         for item in meeting.items for doc in item.documents if doc.kind == "pdf"}.items())
+    description = {"meeting": _canonical(meeting), "appendices": appendices, "templates": templates,
+                   "versions": _versions()}
+    return hashlib.sha256(json.dumps(description, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+# ------------------------------------------------------------------ entries
+
+
+def _range(r: PageRange | None) -> list[int] | None:
+    return None if r is None else [r.first, r.last]
+
+
+def _unrange(v: list[int] | None) -> PageRange | None:
+    return None if v is None else PageRange(v[0], v[1])
+
+
+class _Blobs:
+    """The PDFs of an entry, stored once each (an item's PDF is often its only paper's PDF)."""
+
+    def __init__(self) -> None:
+        self.order: list[bytes] = []
+        self.index: dict[bytes, int] = {}
+
+    def add(self, data: bytes) -> int:
+        if data not in self.index:
+            self.index[data] = len(self.order)
+            self.order.append(data)
+        return self.index[data]
+
+
+def _pack(p: PackFile, blobs: _Blobs) -> dict[str, Any]:
+    return {"key": p.key, "title": p.title, "pdf": blobs.add(p.pdf), "front_pages": p.front_pages,
+            "pages": _range(p.pages), "items": [[n, _range(r)] for n, r in p.items.items()],
+            "documents": [[d, _range(r)] for d, r in p.documents.items()],
+            "published_on": p.published_on.isoformat() if p.published_on else None}
+
+
+def _unpack(v: dict[str, Any], blobs: list[bytes]) -> PackFile:
+    return PackFile(v["key"], v["title"], blobs[v["pdf"]], v["front_pages"], _unrange(v["pages"]),
+                    {n: _unrange(r) for n, r in v["items"]}, {d: _unrange(r) for d, r in v["documents"]},
+                    dt.date.fromisoformat(v["published_on"]) if v["published_on"] else None)
+
+
+def encode_entry(key: str, packs: MeetingPacks) -> bytes:
+    """An entry's bytes: magic line, checksum line, JSON line, then the PDFs one after another."""
+    blobs = _Blobs()
+    head = {
+        "key": key,
+        "inputs": sorted(packs.inputs.items()),
+        "agenda": _pack(packs.agenda, blobs),
+        "supplements": [_pack(p, blobs) for p in packs.supplements],
+        "consolidated": _pack(packs.consolidated, blobs) if packs.consolidated else None,
+        "members": _pack(packs.members, blobs) if packs.members else None,
+        "item_pdfs": [[n, _pack(p, blobs)] for n, p in packs.item_pdfs.items()],
+        "document_pdfs": [[d, _pack(p, blobs)] for d, p in packs.document_pdfs.items()],
+        "items": [[n, _range(r)] for n, r in packs.items.items()],
+        "documents": [[d, _range(r)] for d, r in packs.documents.items()],
+        "titles": list(packs.titles.items()),
+        "page_markers": [[d, list(m.items())] for d, m in packs.page_markers.items()],
+        "blobs": [len(b) for b in blobs.order],
+    }
+    body = json.dumps(head, ensure_ascii=True).encode("ascii") + b"\n" + b"".join(blobs.order)
+    return MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+
+class BadEntry(Exception):
+    """A cache entry that is truncated, corrupt, foreign or of another key: render again."""
+
+
+def decode_entry(data: bytes) -> tuple[str, dict[str, str], MeetingPacks]:
+    """The key, recorded inputs and packs of an entry; BadEntry unless it is whole and ours."""
+    if not data.startswith(MAGIC):
+        raise BadEntry("not a meetingpack cache entry")
+    rest = data[len(MAGIC):]
+    checksum, _, body = rest.partition(b"\n")
+    if hashlib.sha256(body).hexdigest().encode("ascii") != checksum:
+        raise BadEntry("checksum does not match (truncated or corrupt)")
+    line, _, tail = body.partition(b"\n")
+    try:
+        head = json.loads(line)
+        blobs, offset = [], 0
+        for size in head["blobs"]:
+            blobs.append(tail[offset:offset + size])
+            offset += size
+        if offset != len(tail):
+            raise BadEntry("the stored PDFs do not add up")
+        packs = MeetingPacks(
+            _unpack(head["agenda"], blobs), [_unpack(p, blobs) for p in head["supplements"]],
+            _unpack(head["consolidated"], blobs) if head["consolidated"] else None,
+            _unpack(head["members"], blobs) if head["members"] else None,
+            {n: _unpack(p, blobs) for n, p in head["item_pdfs"]},
+            {d: _unpack(p, blobs) for d, p in head["document_pdfs"]},
+            {n: _unrange(r) for n, r in head["items"]}, {d: _unrange(r) for d, r in head["documents"]},
+            dict(head["titles"]), {d: dict(m) for d, m in head["page_markers"]}, dict(head["inputs"]))
+        return head["key"], dict(head["inputs"]), packs
+    except (KeyError, TypeError, ValueError, IndexError) as exc:
+        raise BadEntry(f"malformed entry ({type(exc).__name__})") from None
+
+
+class RenderCache:
+    """Stored meeting renders in a folder beside the output; `use=False` (pack build --clean) reads none."""
+
+    def __init__(self, folder: Path, use: bool = True) -> None:
+        self.folder = folder
+        self.use = use
+        self.kept: set[Path] = set()
+        self.rejected: list[tuple[str, str]] = []
+        """(meeting, why) of entries found but not used because they were bad."""
+
+    def _path(self, meeting: ResolvedMeeting) -> Path:
+        name = base64.urlsafe_b64encode(meeting.url_path.encode("utf-8")).decode("ascii").rstrip("=")
+        return self.folder / "meetings" / f"{name}.entry"
+
+    def get(self, meeting: ResolvedMeeting, key: str) -> MeetingPacks | None:
+        """The stored packs of a meeting, if stored under `key` and every file it read is unchanged."""
+        path = self._path(meeting)
+        if not self.use or not path.is_file():
+            return None
+        try:
+            stored_key, inputs, packs = decode_entry(path.read_bytes())
+        except (OSError, BadEntry) as exc:
+            self.rejected.append((meeting.url_path, str(exc)))
+            return None
+        if stored_key != key:
+            return None
+        if any(file_digest(Path(p)) != digest for p, digest in inputs.items()):
+            return None
+        self.kept.add(path)
+        return packs
+
+    def put(self, meeting: ResolvedMeeting, key: str, packs: MeetingPacks) -> None:
+        """Store a meeting's render (whole or not at all: a temporary file moved into place)."""
+        path = self._path(meeting)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(encode_entry(key, packs))
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+        self.kept.add(path)
+
+    def prune(self) -> None:
+        """Remove the entries of meetings this build did not have (deleted or renamed) and stray temporaries."""
+        folder = self.folder / "meetings"
+        for path in folder.iterdir() if folder.is_dir() else []:
+            if path not in self.kept:
+                path.unlink(missing_ok=True)
