@@ -5,7 +5,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: build test check schema bench clean
+.PHONY: build test check schema bench bench-archive clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -27,6 +27,10 @@ schema: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python bench/pack_pdf.py
+
+# whole builds of a synthetic archive at 10 and 100 meetings (long: see docs/performance.md)
+bench-archive: $(STAMP)
+	nice -n 10 $(BIN)/python bench/archive_build.py --code HEAD
 
 clean:
 	rm -rf build $(VENV)
