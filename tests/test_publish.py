@@ -89,8 +89,9 @@ def _tree(path: Path) -> dict[str, str]:
 
 
 def _leftovers(out: Path) -> list[str]:
-    """What lies beside the output folder other than itself and its lock file."""
-    return sorted(p.name for p in out.parent.iterdir() if p.name not in {out.name, f".{out.name}.lock"})
+    """What lies beside the output folder other than itself, its lock file and its build cache."""
+    return sorted(p.name for p in out.parent.iterdir()
+                  if p.name not in {out.name, f".{out.name}.lock", f".{out.name}.cache"})
 
 
 def _child(tmp_path: Path) -> Path:

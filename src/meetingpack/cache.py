@@ -247,6 +247,10 @@ class RenderCache:
         self.kept.add(path)
         return packs
 
+    def has(self, meeting: ResolvedMeeting, key: str) -> bool:
+        """Whether `get` would give the meeting's packs (the entry is read and checked, then let go)."""
+        return self.get(meeting, key) is not None
+
     def put(self, meeting: ResolvedMeeting, key: str, packs: MeetingPacks) -> None:
         """Store a meeting's render (whole or not at all: a temporary file moved into place)."""
         path = self._path(meeting)

@@ -103,7 +103,7 @@ def papers(meeting: ResolvedMeeting, item: Item, packs: MeetingPacks) -> list[Pa
             out.append(Paper(doc, None, pdf_path, size, count, packs.documents.get(doc_id)))
             continue
         cut = packs.document_pdfs.get(doc_id)
-        out.append(Paper(doc, f"{item.slug}/{doc.slug}/index.html", pdf_path, len(cut.pdf) if cut else 0,
+        out.append(Paper(doc, f"{item.slug}/{doc.slug}/index.html", pdf_path, cut.size if cut else 0,
                          cut.total_pages if cut else 0, packs.documents.get(doc_id)))
     return out
 

@@ -12,8 +12,8 @@ import multiprocessing
 import os
 import re
 import signal
-from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -101,23 +101,31 @@ def manifest(meetings: list[tuple[ResolvedMeeting, MeetingPacks]]) -> dict[str, 
     return {"generator": "meetingpack", "meetings": entries}
 
 
-def accessibility_checks(outputs: list[Output], rendered: list[tuple[ResolvedMeeting, MeetingPacks]]) -> dict[str, int]:
-    """What the accessibility statement reports, counted from the pages and PDFs this build made."""
-    pages = [o.data.decode("utf-8") for o in outputs
-             if o.path.startswith("site/") and o.path.endswith(".html") and o.data is not None]
-    documents = [p for p in pages if "data-pagefind-body" in p]
-    images = [m for p in pages for m in re.findall(r"<img\b[^>]*>", p)]
-    tables = [m for p in pages for m in re.findall(r"<table\b.*?</table>", p, flags=re.DOTALL)]
-    pdfs = sum(len(packs.public) + len(packs.item_pdfs) + len(packs.document_pdfs) for _, packs in rendered)
-    return {
-        "html_documents": len(documents),
-        "images": len(images),
-        "images_with_alt": sum(bool(re.search(r'\balt="[^"]+"', i)) for i in images),
-        "tables": len(tables),
-        "tables_with_headers": sum("<th" in t for t in tables),
-        "tagged_pdfs": pdfs,
-        "pdf_appendices": sum(1 for m, _ in rendered for i in m.items for d in i.public_documents if d.kind == "pdf"),
-    }
+class AccessibilityCounts:
+    """What the accessibility statement reports, counted from the pages and PDFs this build made.
+
+    Counted as each meeting's files are written, so that no page has to be kept for it.
+    """
+
+    def __init__(self) -> None:
+        self.counts = dict.fromkeys(("html_documents", "images", "images_with_alt", "tables",
+                                     "tables_with_headers", "tagged_pdfs", "pdf_appendices"), 0)
+
+    def page(self, output: Output) -> None:
+        if not (output.path.startswith("site/") and output.path.endswith(".html") and output.data is not None):
+            return
+        page = output.data.decode("utf-8")
+        images = re.findall(r"<img\b[^>]*>", page)
+        tables = re.findall(r"<table\b.*?</table>", page, flags=re.DOTALL)
+        self.counts["html_documents"] += "data-pagefind-body" in page
+        self.counts["images"] += len(images)
+        self.counts["images_with_alt"] += sum(bool(re.search(r'\balt="[^"]+"', i)) for i in images)
+        self.counts["tables"] += len(tables)
+        self.counts["tables_with_headers"] += sum("<th" in t for t in tables)
+
+    def meeting(self, meeting: ResolvedMeeting, packs: MeetingPacks) -> None:
+        self.counts["tagged_pdfs"] += len(packs.public) + len(packs.item_pdfs) + len(packs.document_pdfs)
+        self.counts["pdf_appendices"] += sum(1 for i in meeting.items for d in i.public_documents if d.kind == "pdf")
 
 
 _WORK: tuple[Path, list[ResolvedMeeting]] | None = None
@@ -155,9 +163,11 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
 
 
 def _render_packs(root: Path, meetings: list[ResolvedMeeting], jobs: int,
-                  progress: Callable[[str], None]) -> list[MeetingPacks]:
+                  progress: Callable[[str], None]) -> Iterator[MeetingPacks]:
     """Render every meeting's packs, in separate processes when there are several meetings and cores.
 
+    The packs come out in meeting order as they are needed; at most two per
+    process are rendered ahead, so that finished PDFs do not pile up in memory.
     Each meeting's render is a pure function of its sources, so the order in
     which the processes finish changes nothing in the output.  If anything
     stops the build (a failed render, SIGINT, SIGTERM), the workers are killed
@@ -166,22 +176,26 @@ def _render_packs(root: Path, meetings: list[ResolvedMeeting], jobs: int,
     global _WORK
     if jobs <= 1 or len(meetings) < 2 or "fork" not in multiprocessing.get_all_start_methods():
         env = make_environment(root)
-        out = []
         for meeting in meetings:
             progress(f"rendering {meeting.url_path}")
-            out.append(render_packs(env, meeting))
-        return out
+            yield render_packs(env, meeting)
+        return
     _WORK = (root, meetings)
     try:
         context = multiprocessing.get_context("fork")
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(meetings)), mp_context=context,
                                    initializer=_worker_started, initargs=(os.getpid(),))
         try:
-            futures = [pool.submit(_render_one, i) for i in range(len(meetings))]
-            for meeting, future in zip(meetings, futures, strict=True):
-                future.add_done_callback(lambda f, m=meeting: None if f.cancelled() or f.exception()
-                                         else progress(f"rendered {m.url_path}"))
-            return [future.result() for future in futures]
+            ahead = 2 * min(jobs, len(meetings))
+            futures: dict[int, Future[MeetingPacks]] = {}
+            for i in range(len(meetings)):
+                for k in range(i, min(i + ahead, len(meetings))):
+                    if k not in futures:
+                        futures[k] = pool.submit(_render_one, k)
+                        futures[k].add_done_callback(
+                            lambda f, m=meetings[k]: None if f.cancelled() or f.exception()
+                            else progress(f"rendered {m.url_path}"))
+                yield futures.pop(i).result()
         except BaseException:
             _stop_workers(pool)
             raise
@@ -232,51 +246,83 @@ def build_project(source: Path, out: Path, progress: Callable[[str], None] = lam
 
 
 def _packs(project: Project, meetings: list[ResolvedMeeting], jobs: int, progress: Callable[[str], None],
-           cache: RenderCache) -> tuple[list[MeetingPacks], int]:
-    """Every meeting's packs: from the cache where the meeting's render inputs are unchanged, else rendered.
+           cache: RenderCache, counts: dict[str, int]) -> Iterator[MeetingPacks]:
+    """Every meeting's packs, in meeting order: from the cache where its render inputs are unchanged, else rendered.
 
-    Returns the packs in meeting order and how many were rendered.
+    One meeting's packs at a time are handed on (the cache is read as they are
+    needed; rendered ones come back from the workers in order), so that the
+    build never holds the PDFs of the whole archive.  `counts` gets
+    "rendered" and "reused".
     """
     templates = templates_digest(make_environment(project.root))
     keys = [meeting_key(meeting, templates) for meeting in meetings]
-    found = [cache.get(meeting, key) for meeting, key in zip(meetings, keys, strict=True)]
-    todo = [i for i, packs in enumerate(found) if packs is None]
+    todo = [i for i, (meeting, key) in enumerate(zip(meetings, keys, strict=True)) if not cache.has(meeting, key)]
     for meeting, why in cache.rejected:
         progress(f"cache entry of {meeting} not used: {why}")
+    counts["rendered"], counts["reused"] = len(todo), len(meetings) - len(todo)
     fresh = _render_packs(project.root, [meetings[i] for i in todo], jobs, progress)
-    for i, packs in zip(todo, fresh, strict=True):
-        cache.put(meetings[i], keys[i], packs)
-        found[i] = packs
+    wanted = set(todo)
+    try:
+        for i, (meeting, key) in enumerate(zip(meetings, keys, strict=True)):
+            if i in wanted:
+                packs = next(fresh)
+                cache.put(meeting, key, packs)
+            else:
+                stored = cache.get(meeting, key)
+                if stored is None:  # the entry went between the look and the read: render it here
+                    stored = render_packs(make_environment(project.root), meeting)
+                    cache.put(meeting, key, stored)
+                packs = stored
+            yield packs
+    finally:
+        fresh.close()  # stops the render workers if the build stops early
     cache.prune()
-    return [packs for packs in found if packs is not None], len(todo)
 
 
 def _build(project: Project, report: Report, out: Path, progress: Callable[[str], None],
            jobs: int | None, cache: RenderCache) -> BuildResult:
     meetings = resolve_project(project)
-    env = make_environment(project.root)
     jobs = default_jobs() if jobs is None else jobs
-    outputs: list[Output] = []
-    rendered: list[tuple[ResolvedMeeting, MeetingPacks]] = []
+    counts: dict[str, int] = {}
+    outputs = _outputs(project, meetings, _packs(project, meetings, jobs, progress, cache, counts))
+    files = publish(outputs, out, finish=lambda stage: index_site(stage / "site"))
+    return BuildResult(report, len(meetings), files, out, counts["rendered"], counts["reused"])
+
+
+def _outputs(project: Project, meetings: list[ResolvedMeeting], all_packs: Iterator[MeetingPacks]) -> Iterator[Output]:
+    """Every file of the build, handed to publish as it is made (the site's pages of a meeting, then its PDFs).
+
+    A meeting's PDFs are let go once written: what later pages need of them
+    (sizes, page counts, ranges) stays, the bytes do not.
+    """
+    env = make_environment(project.root)
     records = project_records(meetings)
-    all_packs, fresh = _packs(project, meetings, jobs, progress, cache)
+    rendered: list[tuple[ResolvedMeeting, MeetingPacks]] = []
+    accessibility = AccessibilityCounts()
+    pages: list[str] = []
+
+    def site(output: Output) -> Output:
+        placed = Output("site/" + output.path, output.data, output.source)
+        accessibility.page(placed)
+        if placed.path.endswith(".html"):
+            pages.append(output.path)
+        return placed
+
     for meeting, packs in zip(meetings, all_packs, strict=True):
-        rendered.append((meeting, packs))
         if packs.members is not None:
             # Exempt papers go only into build/private/, never under site/ (Schedule 12A).
-            outputs.append(Output(private_pack_file(meeting), packs.members.pdf))
-        outputs.extend(Output("site/" + o.path, o.data, o.source) for o in render_meeting_site(env, meeting, packs,
-                                                                                records[meeting.committee.slug]))
-    checks = accessibility_checks(outputs, rendered)
-    outputs.extend(Output("site/" + o.path, o.data, o.source)
-                   for o in render_site_pages(env, project, rendered, records, checks))
-    pages = [o.path.removeprefix("site/") for o in outputs if o.path.startswith("site/") and o.path.endswith(".html")]
+            yield Output(private_pack_file(meeting), packs.members.pdf)
+        yield from (site(o) for o in render_meeting_site(env, meeting, packs, records[meeting.committee.slug]))
+        yield site(meeting_json(meeting, packs))
+        accessibility.meeting(meeting, packs)
+        packs.release()
+        rendered.append((meeting, packs))
+    yield from (site(o) for o in render_site_pages(env, project, rendered, records, accessibility.counts))
     opendata = [*calendars(project, meetings), papers_feed(project, rendered),
-                *(decisions_json(project.site, r) for r in records.values()),
-                *(meeting_json(m, p) for m, p in rendered), sitemap(project.site, pages)]
-    outputs.extend(Output("site/" + o.path, o.data, o.source) for o in opendata)
+                *(decisions_json(project.site, r) for r in records.values())]
+    yield from (site(o) for o in opendata)
+    yield site(sitemap(project.site, pages))
     data = json.dumps(manifest(rendered), indent=2, ensure_ascii=False) + "\n"
-    outputs.append(Output("manifest.json", data.encode("utf-8")))
-    files = publish(outputs, out, finish=lambda stage: index_site(stage / "site"))
-    return BuildResult(report, len(meetings), files, out, fresh, len(meetings) - fresh)
+    yield Output("manifest.json", data.encode("utf-8"))
+
 

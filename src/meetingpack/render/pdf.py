@@ -146,6 +146,16 @@ class PackFile:
     items: dict[int, PageRange]
     documents: dict[str, PageRange]
     published_on: dt.date | None = None
+    size: int = -1
+    """Bytes of the PDF; kept when the bytes themselves are let go after writing (`release`)."""
+
+    def __post_init__(self) -> None:
+        if self.size < 0:
+            self.size = len(self.pdf)
+
+    def release(self) -> None:
+        """Let the PDF's bytes go (they are written); its size, pages and ranges stay."""
+        self.pdf = b""
 
     @property
     def total_pages(self) -> int:
@@ -175,6 +185,12 @@ class MeetingPacks:
     """For each public document: block id -> the page that begins with it (for the HTML view)."""
     inputs: dict[str, str] = field(default_factory=dict)
     """Every file the layout read (images, stylesheets, fonts) with its SHA-256: for the build cache."""
+
+    def release(self) -> None:
+        """Let go of every PDF's bytes once they are written, so that a build never holds a whole archive."""
+        for pack in [*self.public, *([self.members] if self.members else []), *self.item_pdfs.values(),
+                     *self.document_pdfs.values()]:
+            pack.release()
 
     @property
     def public(self) -> list[PackFile]:
