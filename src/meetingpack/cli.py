@@ -58,12 +58,19 @@ def cmd_check(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.monotonic()
     say = (lambda text: print(f"  {text}", file=sys.stderr)) if not args.quiet else (lambda text: None)
+    from .reporter import Reporter, TerminalReporter
+
+    # bars for a person at a terminal; plain lines for logs and CI (and nothing but problems with -q)
+    reporter = TerminalReporter() if sys.stderr.isatty() and not args.quiet else Reporter(say)
     notice: Callable[[str], None] = lambda text: print(f"pack build: {text}", file=sys.stderr)  # even with -q
     try:
         from .commands.build import build_project
 
-        result = build_project(args.source, args.out, progress=say, jobs=args.jobs, wait=not args.no_wait,
-                               notice=notice, cache=args.cache, clean=args.clean)
+        try:
+            result = build_project(args.source, args.out, progress=reporter, jobs=args.jobs,
+                                   wait=not args.no_wait, notice=notice, cache=args.cache, clean=args.clean)
+        finally:
+            reporter.close()
     except Stopped as stop:
         state = "already holds the new build" if stop.replaced else "is unchanged"
         print(f"pack: stopped; {args.out} {state}", file=sys.stderr)
@@ -74,9 +81,11 @@ def cmd_build(args: argparse.Namespace) -> int:
               file=sys.stderr)
         return 1
     _print_report(result.report)
-    print(f"pack build: {result.meetings} meetings ({result.rendered} rendered, {result.reused} unchanged "
+    took = time.monotonic() - started
+    rate = f", {result.pages / took:.1f} pages/s" if result.pages else ""
+    print(f"pack build: {result.meetings} meetings ({result.rendered} rendered{rate}, {result.reused} unchanged "
           f"and taken from the cache), {result.files} files in {args.out} "
-          f"({time.monotonic() - started:.1f} s; {_summary(result.report)})", file=sys.stderr)
+          f"({took:.1f} s; {_summary(result.report)})", file=sys.stderr)
     return 0
 
 

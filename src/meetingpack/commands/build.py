@@ -26,6 +26,7 @@ from ..publish import beside, output_lock, publish
 from ..records import project_records
 from ..render.pdf import MeetingPacks, PackFile, render_packs
 from ..render.templates import make_environment
+from ..reporter import Reporter
 from ..resolve import ResolvedMeeting, resolve_project
 from ..search import index_site
 from ..site import Output, pdf_file, render_meeting_site, render_site_pages
@@ -42,6 +43,8 @@ class BuildResult:
     """Meetings whose packs were rendered by this build."""
     reused: int = 0
     """Meetings whose packs were taken from the cache, their inputs unchanged."""
+    pages: int = 0
+    """PDF pages laid out by this build (none for meetings taken from the cache)."""
 
 
 def private_pack_file(meeting: ResolvedMeeting) -> str:
@@ -224,7 +227,7 @@ def cache_folder(out: Path, cache: Path | None = None) -> Path:
     return folder
 
 
-def build_project(source: Path, out: Path, progress: Callable[[str], None] = lambda _: None,
+def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], None] = lambda _: None,
                   jobs: int | None = None, wait: bool = True,
                   notice: Callable[[str], None] | None = None, *, cache: Path | None = None,
                   clean: bool = False) -> BuildResult:
@@ -236,16 +239,17 @@ def build_project(source: Path, out: Path, progress: Callable[[str], None] = lam
     from the cache (`cache`, default `.<out>.cache` beside the output); `clean=True` renders
     everything again (and refreshes the cache).
     """
+    reporter = progress if isinstance(progress, Reporter) else Reporter(progress)
     folder = cache_folder(out, cache)
     project, report = check_project(source)
     report.raise_if_errors()
     assert project is not None
     # The lock comes after the checks: a build with errors writes nothing, not even the lock file.
-    with output_lock(out, wait=wait, say=notice or progress):
-        return _build(project, report, out, progress, jobs, RenderCache(folder, use=not clean))
+    with output_lock(out, wait=wait, say=notice or reporter):
+        return _build(project, report, out, reporter, jobs, RenderCache(folder, use=not clean))
 
 
-def _packs(project: Project, meetings: list[ResolvedMeeting], jobs: int, progress: Callable[[str], None],
+def _packs(project: Project, meetings: list[ResolvedMeeting], jobs: int, progress: Reporter,
            cache: RenderCache, counts: dict[str, int]) -> Iterator[MeetingPacks]:
     """Every meeting's packs, in meeting order: from the cache where its render inputs are unchanged, else rendered.
 
@@ -260,6 +264,7 @@ def _packs(project: Project, meetings: list[ResolvedMeeting], jobs: int, progres
     for meeting, why in cache.rejected:
         progress(f"cache entry of {meeting} not used: {why}")
     counts["rendered"], counts["reused"] = len(todo), len(meetings) - len(todo)
+    progress.phase("packs", len(meetings), reused=counts["reused"])
     fresh = _render_packs(project.root, [meetings[i] for i in todo], jobs, progress)
     wanted = set(todo)
     try:
@@ -273,23 +278,32 @@ def _packs(project: Project, meetings: list[ResolvedMeeting], jobs: int, progres
                     stored = render_packs(make_environment(project.root), meeting)
                     cache.put(meeting, key, stored)
                 packs = stored
+            progress.step("packs", meeting.url_path, reused=i not in wanted,
+                          pages=0 if i not in wanted else packs.pages_laid_out)
             yield packs
     finally:
         fresh.close()  # stops the render workers if the build stops early
     cache.prune()
 
 
-def _build(project: Project, report: Report, out: Path, progress: Callable[[str], None],
+def _build(project: Project, report: Report, out: Path, progress: Reporter,
            jobs: int | None, cache: RenderCache) -> BuildResult:
     meetings = resolve_project(project)
     jobs = default_jobs() if jobs is None else jobs
     counts: dict[str, int] = {}
-    outputs = _outputs(project, meetings, _packs(project, meetings, jobs, progress, cache, counts))
-    files = publish(outputs, out, finish=lambda stage: index_site(stage / "site"))
-    return BuildResult(report, len(meetings), files, out, counts["rendered"], counts["reused"])
+    outputs = _outputs(project, meetings, _packs(project, meetings, jobs, progress, cache, counts), progress)
+
+    def search_index(stage: Path) -> None:
+        progress.phase("search index", 1)
+        index_site(stage / "site")
+        progress.step("search index", "site")
+
+    files = publish(outputs, out, finish=search_index)
+    return BuildResult(report, len(meetings), files, out, counts["rendered"], counts["reused"], progress.pages)
 
 
-def _outputs(project: Project, meetings: list[ResolvedMeeting], all_packs: Iterator[MeetingPacks]) -> Iterator[Output]:
+def _outputs(project: Project, meetings: list[ResolvedMeeting], all_packs: Iterator[MeetingPacks],
+             progress: Reporter) -> Iterator[Output]:
     """Every file of the build, handed to publish as it is made (the site's pages of a meeting, then its PDFs).
 
     A meeting's PDFs are let go once written: what later pages need of them
@@ -309,6 +323,8 @@ def _outputs(project: Project, meetings: list[ResolvedMeeting], all_packs: Itera
         return placed
 
     for meeting, packs in zip(meetings, all_packs, strict=True):
+        if not rendered:  # after the first packs, so that the phases are shown in the order they start
+            progress.phase("pages", len(meetings) + 1)
         if packs.members is not None:
             # Exempt papers go only into build/private/, never under site/ (Schedule 12A).
             yield Output(private_pack_file(meeting), packs.members.pdf)
@@ -317,6 +333,9 @@ def _outputs(project: Project, meetings: list[ResolvedMeeting], all_packs: Itera
         accessibility.meeting(meeting, packs)
         packs.release()
         rendered.append((meeting, packs))
+        progress.step("pages", meeting.url_path)
+    if not meetings:
+        progress.phase("pages", 1)
     yield from (site(o) for o in render_site_pages(env, project, rendered, records, accessibility.counts))
     opendata = [*calendars(project, meetings), papers_feed(project, rendered),
                 *(decisions_json(project.site, r) for r in records.values())]
@@ -324,5 +343,6 @@ def _outputs(project: Project, meetings: list[ResolvedMeeting], all_packs: Itera
     yield site(sitemap(project.site, pages))
     data = json.dumps(manifest(rendered), indent=2, ensure_ascii=False) + "\n"
     yield Output("manifest.json", data.encode("utf-8"))
+    progress.step("pages", "site")
 
 

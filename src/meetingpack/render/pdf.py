@@ -186,6 +186,11 @@ class MeetingPacks:
     inputs: dict[str, str] = field(default_factory=dict)
     """Every file the layout read (images, stylesheets, fonts) with its SHA-256: for the build cache."""
 
+    @property
+    def pages_laid_out(self) -> int:
+        """Pages of the meeting's papers (every run, exempt included): what its render laid out."""
+        return (self.members or self.complete).total_pages
+
     def release(self) -> None:
         """Let go of every PDF's bytes once they are written, so that a build never holds a whole archive."""
         for pack in [*self.public, *([self.members] if self.members else []), *self.item_pdfs.values(),
