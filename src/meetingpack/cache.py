@@ -248,8 +248,26 @@ class RenderCache:
         return packs
 
     def has(self, meeting: ResolvedMeeting, key: str) -> bool:
-        """Whether `get` would give the meeting's packs (the entry is read and checked, then let go)."""
-        return self.get(meeting, key) is not None
+        """Whether the meeting's entry is stored under `key` with every file it read unchanged.
+
+        Reads only the entry's head, not its PDFs: the whole entry is read and its
+        checksum checked by `get`, once, when its packs are wanted (a bad entry is
+        then rendered after all).
+        """
+        path = self._path(meeting)
+        if not self.use or not path.is_file():
+            return False
+        try:
+            with path.open("rb") as handle:
+                if handle.readline() != MAGIC:
+                    raise BadEntry("not a meetingpack cache entry")
+                handle.readline()  # the checksum, checked by get()
+                head = json.loads(handle.readline())
+            stored_key, inputs = head["key"], dict(head["inputs"])
+        except (OSError, BadEntry, ValueError, KeyError, TypeError) as exc:
+            self.rejected.append((meeting.url_path, str(exc) if isinstance(exc, BadEntry) else "malformed entry"))
+            return False
+        return stored_key == key and all(file_digest(Path(p)) == digest for p, digest in inputs.items())
 
     def put(self, meeting: ResolvedMeeting, key: str, packs: MeetingPacks) -> None:
         """Store a meeting's render (whole or not at all: a temporary file moved into place)."""

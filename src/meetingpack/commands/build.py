@@ -274,9 +274,13 @@ def _packs(project: Project, meetings: list[ResolvedMeeting], jobs: int, progres
                 cache.put(meeting, key, packs)
             else:
                 stored = cache.get(meeting, key)
-                if stored is None:  # the entry went between the look and the read: render it here
+                if stored is None:  # damaged past its head, or gone since the look: render it here
+                    for name, why in cache.rejected[-1:]:
+                        progress(f"cache entry of {name} not used: {why}")
                     stored = render_packs(make_environment(project.root), meeting)
                     cache.put(meeting, key, stored)
+                    wanted.add(i)
+                    counts["rendered"], counts["reused"] = counts["rendered"] + 1, counts["reused"] - 1
                 packs = stored
             progress.step("packs", meeting.url_path, reused=i not in wanted,
                           pages=0 if i not in wanted else packs.pages_laid_out)
