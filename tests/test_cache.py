@@ -231,3 +231,24 @@ def test_the_cache_may_not_be_inside_the_output(archive: Archive) -> None:
 
     with pytest.raises(BuildError, match="is inside the output folder"):
         build_project(archive.root, archive.out, jobs=1, cache=archive.out / "cache")
+
+
+def test_unchanged_files_are_hard_links_not_copies(archive: Archive) -> None:
+    """An unchanged archive is not written again: its files keep their inodes from one build to the next."""
+    paper_pdf = archive.out / f"site/{SECOND}/item-4/report-budget.pdf"
+    before = {p: p.stat().st_ino for p in archive.out.rglob("*.pdf")}
+    archive.edit(f"{SECOND}/report-budget.md", "forecast", "forecast outturn")
+    archive.check()
+    after = {p: p.stat().st_ino for p in archive.out.rglob("*.pdf")}
+    changed = [p for p in before if after.get(p) != before[p]]
+    assert paper_pdf in changed  # the changed paper's PDF was written afresh
+    assert any(p.name.endswith("2026-01-12-pack.pdf") for p in before) and \
+        all("2026-01-12" not in str(p.relative_to(archive.out)) for p in changed)  # the other meeting: links
+
+
+def test_a_published_file_changed_by_hand_is_written_again(archive: Archive) -> None:
+    page = archive.out / "site/panel/2026-01-12/index.html"
+    text = page.read_text(encoding="utf-8")
+    page.write_text(text.replace("</body>", "<!-- edited on the server --></body>"), encoding="utf-8")
+    archive.check()  # equal to a clean build: the hand edit is gone
+    assert "edited on the server" not in page.read_text(encoding="utf-8")

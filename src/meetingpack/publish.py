@@ -23,12 +23,15 @@ from __future__ import annotations
 
 import ctypes
 import errno
+import hashlib
+import json
 import os
 import platform
 import re
 import secrets
 import shutil
 import signal
+import stat
 import sys
 import tempfile
 import time
@@ -250,35 +253,87 @@ def replace_dir(new: Path, target: Path) -> None:
         _remove(old)
 
 
-def _write(stage: Path, output: Output) -> None:
+Published = dict[str, tuple[str, int, int]]
+"""What a build wrote, by path: (SHA-256, size, modification time in ns) of each file as published."""
+
+
+def _load_published(index: Path | None) -> Published:
+    """The record of the previous build's files; empty if there is none or it cannot be read."""
+    try:
+        data = json.loads(index.read_text(encoding="utf-8")) if index is not None else {}
+        return {str(k): (str(v[0]), int(v[1]), int(v[2])) for k, v in data.items()}
+    except (OSError, ValueError, TypeError, IndexError, AttributeError):
+        return {}
+
+
+def _save_published(index: Path, published: Published) -> None:
+    index.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=index.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump({k: list(v) for k, v in sorted(published.items())}, handle)
+    os.replace(tmp, index)
+
+
+def _unchanged(previous: Published, out_dir: Path, path: str, digest: str) -> Path | None:
+    """The previous build's file at `path`, if it holds these very bytes and nobody has touched it since."""
+    known = previous.get(path)
+    if known is None or known[0] != digest:
+        return None
+    old = out_dir / path
+    try:
+        st = os.lstat(old)
+    except OSError:
+        return None
+    return old if stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) == known[1:] else None
+
+
+def _write(stage: Path, output: Output, out_dir: Path, previous: Published) -> tuple[str, int, int]:
+    """Write one output into the staging folder; a file the previous build published with the same
+    bytes is hard-linked from it instead of written again.  Returns what to record of it."""
     target = stage / output.path
     if not target.resolve().is_relative_to(stage.resolve()):
         raise BuildError(f"refusing to write outside the output folder: {output.path}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    if output.source is not None:
-        shutil.copyfile(output.source, target)
-    else:
-        target.write_bytes(output.data or b"")
+    data = output.source.read_bytes() if output.source is not None else output.data or b""
+    digest = hashlib.sha256(data).hexdigest()
+    old = _unchanged(previous, out_dir, output.path, digest)
+    if old is not None:
+        try:
+            os.link(old, target)
+            st = os.lstat(target)
+            return digest, st.st_size, st.st_mtime_ns
+        except OSError:  # another filesystem, or links not supported: write it
+            pass
+    target.write_bytes(data)
+    st = os.lstat(target)
+    return digest, st.st_size, st.st_mtime_ns
 
 
-def publish(outputs: Iterable[Output], out_dir: Path, finish: Callable[[Path], None] | None = None) -> int:
+def publish(outputs: Iterable[Output], out_dir: Path, finish: Callable[[Path], None] | None = None,
+            index: Path | None = None, link: bool = True) -> int:
     """Write every output into a staging folder, then exchange it with `out_dir`. Returns the file count.
 
     `finish` runs on the staging folder once every output is written and before the swap (the
     search index is made there); if it fails, the previous output stays.  The caller holds
-    `output_lock(out_dir)`.
+    `output_lock(out_dir)`.  With `index` (a file beside the output, in the build cache), files
+    whose bytes are the same as in the previous build are hard links to it, not copies: an
+    unchanged archive is not written again.  The index records each published file's hash,
+    size and time; a file changed since (by hand, say) is written afresh.  `link=False` writes
+    every file (pack build --clean) and records them for the next build.
     """
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     stage = new_staging(out_dir)
     seen: set[str] = set()
+    previous = _load_published(index) if link else {}
+    published: Published = {}
     replaced = False
     try:
         for output in outputs:
             if output.path in seen:
                 raise BuildError(f"two outputs would be written to {output.path}")
             seen.add(output.path)
-            _write(stage, output)
+            published[output.path] = _write(stage, output, out_dir, previous)
         if finish is not None:
             finish(stage)
         os.chmod(stage, 0o755)
@@ -289,6 +344,8 @@ def publish(outputs: Iterable[Output], out_dir: Path, finish: Callable[[Path], N
                 raise BuildError(f"{out_dir.name} could not be replaced ({exc.strerror}); "
                                  "it is unchanged") from exc
             replaced = True
+        if index is not None:
+            _save_published(index, published)
         if old is not None:
             _remove(old)
     except Stopped as stop:

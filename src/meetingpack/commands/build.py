@@ -302,7 +302,7 @@ def _build(project: Project, report: Report, out: Path, progress: Reporter,
         index_site(stage / "site")
         progress.step("search index", "site")
 
-    files = publish(outputs, out, finish=search_index)
+    files = publish(outputs, out, finish=search_index, index=cache.folder / "published.json", link=cache.use)
     return BuildResult(report, len(meetings), files, out, counts["rendered"], counts["reused"], progress.pages)
 
 
