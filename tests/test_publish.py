@@ -30,6 +30,22 @@ from helpers_content import MINIMAL, project
 PYTHON = sys.executable
 MEETING = "panel/2026-01-12"
 
+WATCHED = """def watched(module, name):
+    real = getattr(module, name)
+    def call(*args, **kwargs):
+        step()
+        result = real(*args, **kwargs)
+        step()
+        return result
+    setattr(module, name, call)
+
+for name in ("rename", "replace", "chmod"):
+    watched(os, name)
+watched(shutil, "rmtree")
+"""
+"""For the child scripts: call step() before and after each filesystem call publish() makes."""
+
+
 CHILD = textwrap.dedent('''
     """Publish generation GEN of a synthetic site into OUT; SIGKILL itself at filesystem step KILL_AT."""
     import os, shutil, signal, sys, time
@@ -52,18 +68,7 @@ CHILD = textwrap.dedent('''
         if calls == kill_at:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    def watched(module, name):
-        real = getattr(module, name)
-        def call(*args, **kwargs):
-            step()
-            result = real(*args, **kwargs)
-            step()
-            return result
-        setattr(module, name, call)
-
-    for name in ("rename", "replace", "chmod"):
-        watched(os, name)
-    watched(shutil, "rmtree")
+    {WATCHED}
     if mode == "fallback":  # as on a system or filesystem without an exchange of folders
         publish._exchange = lambda a, b: False
     if hasattr(publish, "_exchange"):
@@ -79,7 +84,7 @@ CHILD = textwrap.dedent('''
     else:
         publish.publish(outputs, out)
     print(calls, time.monotonic() - started, flush=True)
-''')
+''').replace("{WATCHED}", WATCHED)
 
 
 def _tree(path: Path) -> dict[str, str]:
@@ -238,18 +243,7 @@ BUILD_CHILD = textwrap.dedent('''
         if publishing and calls == kill_at:
             os.kill(os.getpid(), signal.SIGKILL)
 
-    def watched(module, name):
-        real = getattr(module, name)
-        def call(*args, **kwargs):
-            step()
-            result = real(*args, **kwargs)
-            step()
-            return result
-        setattr(module, name, call)
-
-    for name in ("rename", "replace", "chmod"):
-        watched(os, name)
-    watched(shutil, "rmtree")
+    {WATCHED}
     if hasattr(publish, "_exchange"):
         watched(publish, "_exchange")
     real_publish = build.publish
@@ -265,7 +259,7 @@ BUILD_CHILD = textwrap.dedent('''
     build.publish = counted
     from meetingpack.cli import main
     sys.exit(main(sys.argv[2:]))
-''')
+''').replace("{WATCHED}", WATCHED)
 
 
 def _rendering(process: subprocess.Popen[str]) -> float:
