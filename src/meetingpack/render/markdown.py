@@ -510,8 +510,11 @@ def markdown_limits(text: str) -> list[tuple[int, str]]:
     """
     problems: list[tuple[int, str]] = []
     depth = 0
+    paragraphs: list[tuple[int, str]] = []
     for t in _BLOCKS.parse(text, {}):
         line = t.map[0] if t.map else 0
+        if t.type == "inline":
+            paragraphs.append((line, t.content))
         if t.type in ("bullet_list_open", "ordered_list_open", "blockquote_open"):
             depth += 1
             if depth == MAX_LIST_DEPTH + 1:
@@ -522,9 +525,10 @@ def markdown_limits(text: str) -> list[tuple[int, str]]:
             problems.append((line, f"this paragraph has more than {MAX_BLOCK_CHARS:,} characters"))
     if problems:
         return problems
-    for t in _MD.parse(text, {}):
-        if t.type == "inline" and any(c.level > MAX_INLINE_DEPTH for c in t.children or []):
-            line = t.map[0] if t.map else 0
+    # Inside paragraphs: only those with enough markers to nest that deep are read (most have few),
+    # so that checking a paper does not cost a second whole parse of it.
+    for line, content in paragraphs:
+        if inline_too_deep(content):
             problems.append((line, f"emphasis and links are nested more than {MAX_INLINE_DEPTH} levels deep"))
     return problems
 
@@ -539,7 +543,7 @@ def inline_too_deep(text: str) -> bool:
     Such text in a YAML field is rendered on pages and front sheets; nested
     thousands deep it exhausts the PDF engine's recursion.
     """
-    if text.count("*") + text.count("_") + text.count("[") <= MAX_INLINE_DEPTH:
+    if text.count("*") + text.count("_") + text.count("[") + text.count("~") <= MAX_INLINE_DEPTH:
         return False  # too few markers to nest that deep: skip the parse
     return any(c.level > MAX_INLINE_DEPTH for t in _MD.parseInline(text, {}) for c in t.children or [])
 
