@@ -208,6 +208,7 @@ def test_a_deleted_meeting(archive: Archive) -> None:
     assert result.meetings == 2 and not any("2026-03-16" in p for p in _tree(archive.out))
     entries = list((archive.tmp / ".build.cache/meetings").iterdir())
     assert len(entries) == 2  # the deleted meeting's entry is gone from the cache too
+    assert all(p.stat().st_mode & 0o077 == 0 for p in entries)  # members' packs: readable by the owner only
 
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped", "foreign", "empty"])
