@@ -60,7 +60,8 @@ class Report:
     """Content folder; diagnostic paths are shown relative to it."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
 
-    def _rel(self, path: Path | str) -> str:
+    def relative(self, path: Path | str) -> str:
+        """A path as diagnostics show it: relative to the content folder's parent where it can be."""
         p = Path(path)
         # the link itself, not its target, when the path is a symbolic link
         for path_form, base in ((Path(os.path.abspath(p)), Path(os.path.abspath(self.root)).parent),
@@ -70,11 +71,11 @@ class Report:
         return str(p)
 
     def error(self, path: Path | str, line: int, column: int, message: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(self._rel(path), line, column, "error", message, hint,
+        self.diagnostics.append(Diagnostic(self.relative(path), line, column, "error", message, hint,
                                            os.path.abspath(path)))
 
     def warning(self, path: Path | str, line: int, column: int, message: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(self._rel(path), line, column, "warning", message, hint,
+        self.diagnostics.append(Diagnostic(self.relative(path), line, column, "warning", message, hint,
                                            os.path.abspath(path)))
 
     @property

@@ -41,8 +41,7 @@ def _check_public_listing(project: Project, exempt: ExemptPapers, meeting: Meeti
     if not exempt.withheld(path, released, published):
         return
     name = ref if isinstance(ref, str) else ref.pdf
-    shown = place.path.relative_to(project.root.parent) if place.path.is_relative_to(project.root.parent) \
-        else place.path
+    shown = report.relative(place.path)
     if released is not None:
         report.error(meeting.yaml_path, *at,
                      f"'{name}' is exempt ({place.where}, {shown}:{place.line}) and is released only "
