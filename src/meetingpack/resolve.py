@@ -333,6 +333,8 @@ def _add_exempt_minutes(items: list[Item], number: int) -> int:
         for doc in item.public_documents:
             if doc.kind != "minutes" or not isinstance(doc.source, DocumentSource):
                 continue
+            if "exempt" not in doc.source.body:  # no {exempt=N} mark: spare the parse
+                continue
             exempt = render_markdown(doc.source.body, Options(minute_start=doc.minute_start or 1)).exempt
             if not exempt:
                 continue
