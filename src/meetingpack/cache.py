@@ -225,6 +225,8 @@ class RenderCache:
         self.kept: set[Path] = set()
         self.rejected: list[tuple[str, str]] = []
         """(meeting, why) of entries found but not used because they were bad."""
+        self.digests: dict[str, str | None] = {}
+        """SHA-256 of each file an entry says its render read, worked out once per build."""
 
     def _path(self, meeting: ResolvedMeeting) -> Path:
         name = base64.urlsafe_b64encode(meeting.url_path.encode("utf-8")).decode("ascii").rstrip("=")
@@ -240,12 +242,24 @@ class RenderCache:
         except (OSError, BadEntry) as exc:
             self.rejected.append((meeting.url_path, str(exc)))
             return None
-        if stored_key != key:
-            return None
-        if any(file_digest(Path(p)) != digest for p, digest in inputs.items()):
+        if not self._current(stored_key, inputs, key):
             return None
         self.kept.add(path)
         return packs
+
+    def _current(self, stored_key: str, inputs: dict[str, str], key: str) -> bool:
+        """Whether an entry stored under `stored_key`, having read `inputs`, is what `key` asks for now.
+
+        Files are hashed once per build (the same fonts and stylesheets are read by every meeting).
+        """
+        if stored_key != key:
+            return False
+        for name, digest in inputs.items():
+            if name not in self.digests:
+                self.digests[name] = file_digest(Path(name))
+            if self.digests[name] != digest:
+                return False
+        return True
 
     def has(self, meeting: ResolvedMeeting, key: str) -> bool:
         """Whether the meeting's entry is stored under `key` with every file it read unchanged.
@@ -267,7 +281,7 @@ class RenderCache:
         except (OSError, BadEntry, ValueError, KeyError, TypeError) as exc:
             self.rejected.append((meeting.url_path, str(exc) if isinstance(exc, BadEntry) else "malformed entry"))
             return False
-        return stored_key == key and all(file_digest(Path(p)) == digest for p, digest in inputs.items())
+        return self._current(stored_key, inputs, key)
 
     def put(self, meeting: ResolvedMeeting, key: str, packs: MeetingPacks) -> None:
         """Store a meeting's render (whole or not at all: a temporary file moved into place)."""
