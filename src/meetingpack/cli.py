@@ -82,6 +82,11 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 1
     _print_report(result.report)
     took = time.monotonic() - started
+    if result.unchanged:
+        print(f"pack build: nothing changed since the last build; {args.out} is up to date "
+              f"({result.meetings} meetings, {result.files} files; {took:.1f} s; {_summary(result.report)})",
+              file=sys.stderr)
+        return 0
     rate = f", {result.pages / took:.1f} pages/s" if result.pages else ""
     print(f"pack build: {result.meetings} meetings ({result.rendered} rendered{rate}, {result.reused} unchanged "
           f"and taken from the cache), {result.files} files in {args.out} "

@@ -17,6 +17,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..buildstate import BuildState, sources
 from ..cache import RenderCache, meeting_key, templates_digest
 from ..errors import BuildError, Report
 from ..load import Project
@@ -45,6 +46,8 @@ class BuildResult:
     """Meetings whose packs were taken from the cache, their inputs unchanged."""
     pages: int = 0
     """PDF pages laid out by this build (none for meetings taken from the cache)."""
+    unchanged: bool = False
+    """Nothing had changed since the last build: the output folder was left as it was (buildstate.py)."""
 
 
 def private_pack_file(meeting: ResolvedMeeting) -> str:
@@ -241,12 +244,23 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
     """
     reporter = progress if isinstance(progress, Reporter) else Reporter(progress)
     folder = cache_folder(out, cache)
+    state = BuildState(folder)
+    # hashed before anything is read, so that a file changed while the build runs is seen by the next one
+    digest = sources(source, out, folder, state.hashes)
+    if not clean and state.last is not None and state.last.sources == digest:
+        with output_lock(out, wait=wait, say=notice or reporter):
+            last = state.unchanged(digest, out)
+            if last is not None:
+                return BuildResult(Report(source, last.diagnostics), last.meetings, last.files, out,
+                                   reused=last.meetings, unchanged=True)
     project, report = check_project(source)
     report.raise_if_errors()
     assert project is not None
     # The lock comes after the checks: a build with errors writes nothing, not even the lock file.
     with output_lock(out, wait=wait, say=notice or reporter):
-        return _build(project, report, out, reporter, jobs, RenderCache(folder, use=not clean))
+        result = _build(project, report, out, reporter, jobs, RenderCache(folder, use=not clean))
+        state.save(digest, report.diagnostics, result.meetings, result.files, out)
+        return result
 
 
 def _packs(project: Project, meetings: list[ResolvedMeeting], jobs: int, progress: Reporter,
