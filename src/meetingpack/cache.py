@@ -27,19 +27,20 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import functools
 import hashlib
 import json
 import os
 import tempfile
 from dataclasses import fields, is_dataclass
 from enum import Enum
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
 import jinja2
 from pydantic import BaseModel
 
+from .buildstate import file_sha256, libraries, tool_files
 from .load import CommitteeSource
 from .render.pdf import MeetingPacks, PackFile, PageRange
 from .resolve import ResolvedMeeting
@@ -52,15 +53,15 @@ _SKIPPED = (Positions,)
 """Parts of a resolved meeting that say where values were written, not what they are: not inputs."""
 
 
+@functools.cache
 def _versions() -> dict[str, str]:
-    found = {}
-    for package in ("meetingpack", "weasyprint", "pikepdf", "pydyf", "font-source-sans-pro", "markdown-it-py",
-                    "mdit-py-plugins", "jinja2"):
-        try:
-            found[package] = version(package)
-        except PackageNotFoundError:
-            found[package] = "absent"
-    return found
+    """The versions of the libraries that render, and a hash of meetingpack's own code (a changed line
+    without a new version number, as in a developer's checkout, must not reuse old renders)."""
+    code = hashlib.sha256()
+    for name, path in tool_files():
+        if name.startswith("code/"):
+            code.update(f"{name}\0{file_digest(path)}\0".encode())
+    return {**libraries(), "code": code.hexdigest()}
 
 
 def _canonical(value: Any) -> Any:
@@ -94,8 +95,9 @@ def _canonical(value: Any) -> Any:
 
 
 def file_digest(path: Path) -> str | None:
+    """The file's SHA-256, or None if it cannot be read (gone since, say)."""
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return file_sha256(path)
     except OSError:
         return None
 

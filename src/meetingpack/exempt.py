@@ -6,12 +6,12 @@ the register of exempt papers out)."""
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .buildstate import file_sha256
 from .model import AgendaItem, Release
 
 if TYPE_CHECKING:
@@ -76,7 +76,7 @@ class ExemptPapers:
     def digest(self, path: Path) -> str | None:
         if path not in self.digests:
             try:
-                self.digests[path] = hashlib.sha256(path.read_bytes()).hexdigest()
+                self.digests[path] = file_sha256(path)
             except OSError:
                 return None
         return self.digests[path]
