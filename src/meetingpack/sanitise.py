@@ -377,6 +377,61 @@ def sanitise_pdf_object(pdf: pikepdf.Pdf) -> tuple[str, ...]:
     return tuple(cleaner.removed)
 
 
+def sanitise_written_pdf(pdf: pikepdf.Pdf) -> tuple[str, ...]:
+    """Remove active content from a PDF that WeasyPrint wrote from our own pages; what was removed.
+
+    Only the places where such a PDF can hold anything active are looked at: the catalog
+    (OpenAction, AA, document JavaScript, embedded files, AcroForm), each page's /AA, its
+    annotations (active kinds, /AA, actions but internal go-tos and http(s)/mailto links) and the
+    outline's actions.  Content drawn in from elsewhere (an existing PDF appendix) must have been
+    through `sanitise_pdf_object` first: this does not walk form XObjects.
+    """
+    cleaner = _PdfCleaner()
+    root = pdf.Root
+    cleaner.catalog(root)
+    for key, words in (("/AA", "actions run on opening, closing or showing a page, or on form fields (AA)"),
+                       ("/AcroForm", "a form (AcroForm)")):
+        if key in root:
+            del root[key]
+            cleaner.note(words)
+    for page in pdf.pages:
+        if "/AA" in page.obj:
+            del page.obj["/AA"]
+            cleaner.note("actions run on opening, closing or showing a page, or on form fields (AA)")
+        annots = page.obj.get("/Annots")
+        if not isinstance(annots, pikepdf.Array):
+            continue
+        cleaner._annotations(annots)
+        for annot in annots:
+            if isinstance(annot, pikepdf.Dictionary):
+                _drop_actions(cleaner, annot)
+    outlines = root.get("/Outlines")
+    item = outlines.get("/First") if isinstance(outlines, pikepdf.Dictionary) else None
+    stack = [item] if isinstance(item, pikepdf.Dictionary) else []
+    seen: set[tuple[int, int]] = set()
+    while stack:
+        item = stack.pop()
+        if item.objgen in seen:
+            continue
+        seen.add(item.objgen)
+        _drop_actions(cleaner, item)
+        stack += [item[k] for k in ("/Next", "/First") if isinstance(item.get(k), pikepdf.Dictionary)]
+    return tuple(cleaner.removed)
+
+
+def _drop_actions(cleaner: _PdfCleaner, obj: pikepdf.Dictionary) -> None:
+    """Remove an annotation's or outline item's /AA and an action that may not stay (with its /Next chain)."""
+    if "/AA" in obj:
+        del obj["/AA"]
+        cleaner.note("actions run on opening, closing or showing a page, or on form fields (AA)")
+    action = obj.get("/A")
+    if isinstance(action, pikepdf.Dictionary):
+        problem = _action_problem(action) if _is_action(action) else None
+        if problem is not None or "/Next" in action:
+            del obj["/A"]
+            cleaner.note(problem or "a chain of actions (Next)")
+
+
 def sanitise_pdf(data: bytes) -> Sanitised:
     """A PDF with nothing that runs, launches, submits or carries files; the same bytes if it had none.
 

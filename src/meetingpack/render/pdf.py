@@ -36,12 +36,10 @@ function of the meeting: the same sources give the same bytes.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import gc
-import io
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +56,7 @@ from ..exempt import exempt_notice
 from ..resolve import Document, Item, ResolvedMeeting, local_target, long_date
 from ..sanitise import sanitise_pdf_object
 from . import tagging
+from .assemble import Labels, Piece, assemble, write_piece
 from .documents import render_document
 from .fetch import ConfinedFetcher
 from .markdown import LinkTarget
@@ -401,53 +400,24 @@ def _front(renderer: _Renderer, context: dict[str, object], **front: object) -> 
     return pages
 
 
-def _write(template: LaidOut, title: str, front: list, runs: list[Run], *,
-           front_label: str = "Agenda ", pages: PageRange | None = None) -> bytes:
-    """Write the front pages and the given runs (or only `pages` of them) as one finished PDF."""
-    body: list = []
-    underlays: list[tuple[int, PackDocument, int]] = []
+def _underlays(runs: list[Run], offset: int) -> list[tuple[int, PackDocument, int]]:
+    """Each existing PDF's pages in `runs`, whose first page is page `offset` of a piece: (page, document, k)."""
+    out = []
     for run in runs:
         for entry in run.entries:
             for doc in entry.documents:
-                first = run.documents[doc.id].first
-                for k in range(doc.pdf_pages):
-                    number = first + k
-                    if pages is None or pages.first <= number <= pages.last:
-                        offset = number - (pages.first if pages else run.start)
-                        underlays.append((len(front) + len(body) + offset, doc, k))
-        selected = run.pages if pages is None else run.pages[pages.first - run.start:pages.last - run.start + 1]
-        body += selected
-    first_number = pages.first if pages else (runs[0].start if runs and runs[0].pages else 1)
-    document = template.copy(_without_dangling_links(front + body))
-    document.metadata = copy.copy(template.metadata)
-    document.metadata.title = title
-    raw = document.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
-    out = io.BytesIO()
-    with pikepdf.open(io.BytesIO(raw)) as pdf:
+                first = offset + run.documents[doc.id].first - run.start
+                out += [(first + k, doc, k) for k in range(doc.pdf_pages)]
+        offset += len(run.pages)
+    return out
+
+
+def _finisher(underlays: list[tuple[int, PackDocument, int]]) -> Callable[[pikepdf.Pdf], None]:
+    """What is mended once in each written piece: appendix pages drawn in, page furniture marked."""
+    def finish(pdf: pikepdf.Pdf) -> None:
         _underlay(pdf, underlays)
         tagging.mark_page_furniture(pdf, top=FURNITURE_TOP, bottom=FURNITURE_BOTTOM)
-        _page_labels(pdf, len(front), first_number, front_label)
-        # nothing active reaches a pack: not from an appendix's pages, nor from a content template's links
-        sanitise_pdf_object(pdf)
-        pdf.save(out, deterministic_id=True, compress_streams=True,
-                 object_stream_mode=pikepdf.ObjectStreamMode.generate)
-    return out.getvalue()
-
-
-def _without_dangling_links(pages: list) -> list:
-    """The pages, with links to anchors that are not among them removed (an item's PDF, a supplement).
-
-    A laid-out page may appear in several PDFs; it is copied, not changed, when a link has to go.
-    """
-    anchors = {anchor for page in pages for anchor in page.anchors}
-    out = []
-    for page in pages:
-        kept = [link for link in page.links if link[0] != "internal" or link[1] in anchors]
-        if len(kept) != len(page.links):
-            page = copy.copy(page)
-            page.links = kept
-        out.append(page)
-    return out
+    return finish
 
 
 def _underlay(pdf: pikepdf.Pdf, underlays: list[tuple[int, PackDocument, int]]) -> None:
@@ -458,6 +428,8 @@ def _underlay(pdf: pikepdf.Pdf, underlays: list[tuple[int, PackDocument, int]]) 
             assert doc.source is not None
             if doc.source not in opened:
                 opened[doc.source] = pikepdf.open(doc.source)
+                # nothing active reaches a pack from an appendix's pages: the full sanitise, before copying
+                sanitise_pdf_object(opened[doc.source])
             src_page = opened[doc.source].pages[k]
             target = pdf.pages[index]
             form = pdf.copy_foreign(src_page.as_form_xobject())
@@ -471,16 +443,6 @@ def _underlay(pdf: pikepdf.Pdf, underlays: list[tuple[int, PackDocument, int]]) 
     finally:
         for appendix in opened.values():
             appendix.close()
-
-
-def _page_labels(pdf: pikepdf.Pdf, front: int, first_number: int, front_label: str) -> None:
-    """Label the front sheet 'Agenda 1, 2...' and the rest with the printed page numbers."""
-    nums = pikepdf.Array()
-    if front:
-        nums.extend([0, pikepdf.Dictionary(S=pikepdf.Name.D, P=pikepdf.String(front_label))])
-    if len(pdf.pages) > front:
-        nums.extend([front, pikepdf.Dictionary(S=pikepdf.Name.D, St=first_number)])
-    pdf.Root.PageLabels = pikepdf.Dictionary(Nums=nums)
 
 
 def _fixed_font_timestamps() -> None:
@@ -557,6 +519,67 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
     def ranges(of: list[Run]) -> dict[int, PageRange]:
         return {n: r for run in of for n, r in run.items.items()}
 
+    to_follow = {e.item.number for run in supplements for e in run.entries}
+    template = renderer.render("pdf/blank.html", numbered=False, **context)  # metadata (title, lang) for copies
+
+    # Every front sheet is laid out first, because the public ones are written with the public runs
+    # in one piece: each page of the meeting is painted, tagged and marked once (module docstring).
+    fronts: dict[str, list] = {"agenda": _front(renderer, context, kind="agenda", parts=_parts(meeting),
+                                                ranges=ranges([agenda]), to_follow=to_follow,
+                                                banner="Public Document Pack")}
+    labels: dict[str, str] = {}
+    for n, run in enumerate(supplements, start=1):
+        labels[run.key] = "Supplementary Information" + (f" {n}" if len(supplements) > 1 else "")
+        fronts[run.key] = _front(renderer, context, kind="supplement",
+                                 parts=_parts(meeting, [e.item for e in run.entries]), ranges=run.items,
+                                 to_follow=set(), banner=labels[run.key], published_on=run.published_on)
+    if supplements:  # the front sheet reads only when each supplement was published
+        fronts["consolidated"] = _front(renderer, context, kind="consolidated", parts=_parts(meeting),
+                                        ranges=ranges(public), to_follow=set(), banner="Public Document Pack",
+                                        supplements=supplements)
+    written: list = []
+    at: dict[str, int] = {}  # the first page of each front sheet ('front-agenda'...) and run in the public piece
+    for key, pages in fronts.items():
+        at[f"front-{key}"] = len(written)
+        written += pages
+    laid = [r for r in public if r.pages]
+    for run in laid:
+        at[run.key] = len(written)
+        written += run.pages
+    pieces = [write_piece("public", template, written,
+                          finish=_finisher(_underlays(laid, len(written) - sum(len(r.pages) for r in laid))))]
+    public_piece = pieces[0]
+    members_piece = None
+    try:
+        if exempt.pages:
+            members_front = _front(renderer, context, kind="members", parts=_parts(meeting),
+                                   ranges=ranges([*public, exempt]), to_follow=set(),
+                                   banner="Members' Pack (includes exempt information)", supplements=supplements)
+            # exempt pages are written apart, so that nothing of them (not even a font's glyphs) is public
+            members_piece = write_piece(
+                "members", template, members_front + exempt.pages,
+                finish=_finisher(_underlays([exempt], len(members_front))),
+                linked_elsewhere=[a for run in laid for page in run.pages for a in page.anchors])
+            pieces.append(members_piece)
+        return _assembled(meeting, context, template, public_piece, members_piece, fronts, at, labels,
+                          agenda, supplements, exempt, item_pdfs=item_pdfs, inputs=renderer.fetcher.read)
+    finally:
+        for piece in pieces:
+            piece.close()
+
+
+def _assembled(meeting: ResolvedMeeting, context: dict[str, object], template: LaidOut, public_piece: Piece,
+               members_piece: Piece | None, fronts: dict[str, list], at: dict[str, int], labels: dict[str, str],
+               agenda: Run, supplements: list[Run], exempt: Run, *, item_pdfs: bool,
+               inputs: dict[str, str]) -> MeetingPacks:
+    """Every PDF of the meeting made from the written pieces (public, and members' when there is Part B)."""
+    committee = meeting.committee.committee
+    date = long_date(meeting.meeting.date)
+    public = [agenda, *supplements]
+
+    def ranges(of: list[Run]) -> dict[int, PageRange]:
+        return {n: r for run in of for n, r in run.items.items()}
+
     def documents(of: list[Run]) -> dict[str, PageRange]:
         return {d: r for run in of for d, r in run.documents.items()}
 
@@ -564,41 +587,43 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
         laid = [r for r in of if r.pages]
         return PageRange(laid[0].start, laid[-1].end) if laid else None
 
-    to_follow = {e.item.number for run in supplements for e in run.entries}
-    template = renderer.render("pdf/blank.html", numbered=False, **context)  # metadata (title, lang) for copies
+    def pages_of(piece: Piece, first: int, count: int) -> list[tuple[Piece, int]]:
+        return [(piece, i) for i in range(first, first + count)]
 
-    def pack(key: str, title: str, front: list, of: list[Run], published_on: dt.date | None,
-             front_label: str = "Agenda ") -> PackFile:
-        return PackFile(key, title, _write(template, title, front, [r for r in of if r.pages],
-                                           front_label=front_label),
-                        len(front), span(of), ranges(of), documents(of), published_on)
+    def runs_of(of: list[Run]) -> list[tuple[Piece, int]]:
+        return [p for r in of if r.pages for p in pages_of(public_piece, at[r.key], len(r.pages))]
 
-    agenda_front = _front(renderer, context, kind="agenda", parts=_parts(meeting),
-                          ranges=ranges([agenda]), to_follow=to_follow, banner="Public Document Pack")
-    agenda_pack = pack("agenda", context["pack_title"], agenda_front, [agenda], meeting.meeting.issued_on)
+    def pack(key: str, title: str, front: list[tuple[Piece, int]], body: list[tuple[Piece, int]], of: list[Run],
+             published_on: dt.date | None, front_label: str = "Agenda ") -> PackFile:
+        laid = [r for r in of if r.pages]
+        labels = Labels(len(front), laid[0].start if laid else 1, front_label)
+        return PackFile(key, title, assemble(template, front + body, title, labels), len(front), span(of),
+                        ranges(of), documents(of), published_on)
 
-    supplement_packs = []
-    for n, run in enumerate(supplements, start=1):
-        label = "Supplementary Information" + (f" {n}" if len(supplements) > 1 else "")
-        front = _front(renderer, context, kind="supplement", parts=_parts(meeting, [e.item for e in run.entries]),
-                       ranges=run.items, to_follow=set(), banner=label, published_on=run.published_on)
-        supplement_packs.append(pack(run.key, f"{committee.name}: {label.lower()}, {date}", front, [run],
-                                     run.published_on, front_label="Supplement "))
-
+    agenda_pack = pack("agenda", str(context["pack_title"]), pages_of(public_piece, at["front-agenda"], len(fronts["agenda"])),
+                       runs_of([agenda]), [agenda], meeting.meeting.issued_on)
+    supplement_packs = [
+        pack(run.key, f"{committee.name}: {labels[run.key].lower()}, {date}",
+             pages_of(public_piece, at[f"front-{run.key}"], len(fronts[run.key])), runs_of([run]), [run], run.published_on,
+             front_label="Supplement ")
+        for run in supplements
+    ]
     consolidated = None
     if supplements:
-        front = _front(renderer, context, kind="consolidated", parts=_parts(meeting), ranges=ranges(public),
-                       to_follow=set(), banner="Public Document Pack", supplements=supplement_packs)
-        consolidated = pack("consolidated", f"{committee.name}: all agenda papers, {date}", front, public,
-                            max((s.published_on for s in supplement_packs if s.published_on), default=None))
-
+        consolidated = pack("consolidated", f"{committee.name}: all agenda papers, {date}",
+                            pages_of(public_piece, at["front-consolidated"], len(fronts["consolidated"])), runs_of(public),
+                            public, max((s.published_on for s in supplement_packs if s.published_on), default=None))
     members = None
-    if exempt.pages:
-        front = _front(renderer, context, kind="members", parts=_parts(meeting), ranges=ranges([*public, exempt]),
-                       to_follow=set(), banner="Members' Pack (includes exempt information)",
-                       supplements=supplement_packs)
-        members = pack("members", f"{committee.name}: members' pack, not for publication, {date}", front,
+    if members_piece is not None:
+        front_count = len(members_piece.pages) - len(exempt.pages)
+        members = pack("members", f"{committee.name}: members' pack, not for publication, {date}",
+                       pages_of(members_piece, 0, front_count),
+                       runs_of(public) + pages_of(members_piece, front_count, len(exempt.pages)),
                        [*public, exempt], meeting.meeting.issued_on)
+
+    def cut(run: Run, pages: PageRange, title: str) -> bytes:
+        selection = pages_of(public_piece, at[run.key] + pages.first - run.start, pages.count)
+        return assemble(template, selection, title, Labels(0, pages.first))
 
     items: dict[int, PackFile] = {}
     papers: dict[str, PackFile] = {}
@@ -606,9 +631,8 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
         for entry in run.entries:
             pages = run.items[entry.item.number]
             title = f"Agenda item {entry.item.number}: {entry.item.title} ({committee.name}, {date})"
-            pdf = _write(template, title, [], [run], pages=pages)
             items[entry.item.number] = PackFile(
-                entry.item.slug, title, pdf, 0, pages, {entry.item.number: pages},
+                entry.item.slug, title, cut(run, pages, title), 0, pages, {entry.item.number: pages},
                 {d: r for d, r in run.documents.items() if d.startswith(entry.item.slug + "-")},
                 run.published_on)
             for doc in entry.documents:
@@ -616,9 +640,9 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
                     continue
                 pages = run.documents[doc.id]
                 title = f"{doc.heading} (agenda item {entry.item.number}, {committee.name}, {date})"
-                # an item with one paper: the paper's PDF is the item's (same pages), so write it once
+                # an item with one paper: the paper's PDF is the item's (same pages), so make it once
                 pdf = items[entry.item.number].pdf if pages == run.items[entry.item.number] else \
-                    _write(template, title, [], [run], pages=pages)
+                    cut(run, pages, title)
                 papers[doc.id] = PackFile(doc.id, title, pdf, 0, pages, {}, {doc.id: pages}, run.published_on)
 
     markers: dict[str, dict[str, int]] = {}
@@ -626,4 +650,4 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
         markers.update(_page_markers(run))
     return MeetingPacks(agenda_pack, supplement_packs, consolidated, members, items, papers, ranges(public),
                         documents(public), {d.id: d.heading for run in public for e in run.entries
-                                            for d in e.documents}, markers, dict(sorted(renderer.fetcher.read.items())))
+                                            for d in e.documents}, markers, dict(sorted(inputs.items())))

@@ -1,0 +1,432 @@
+"""Make PDFs from written pieces by page copies: laid-out pages in, finished PDF bytes out.
+
+A *piece* is a list of laid-out WeasyPrint pages written once as one tagged PDF (PDF/UA-1, as
+WeasyPrint writes it) and finished once: the caller draws in appendix pages and marks page
+furniture, then `write_piece` gives every page resources of its own (WeasyPrint shares one
+resource dictionary between all the pages of a file, so a copied page would otherwise carry
+every font, image and form of the piece), compresses what the finishing left uncompressed and
+removes anything active from what WeasyPrint wrote (a targeted sanitise: appendix pages went
+through the full one before they were drawn in).
+
+`assemble` then makes one PDF from any selection of pages of one or more pieces, with pikepdf
+page copies, and gives it what WeasyPrint would have given those pages written alone:
+
+- a structure tree with the elements of its pages only, under one /Document, with /Pg,
+  /StructParents, /StructParent and the /ParentTree numbered for this file (RoleMap carried);
+- named destinations for the anchors on its pages (the first of a name wins, as in WeasyPrint)
+  and its internal links; a link whose anchor is not in this file is removed, its structure
+  element kept without the annotation (what WeasyPrint writes for a link it drops);
+- the outline of its pages, made by WeasyPrint's own bookmark tree of those pages;
+- page labels, the title (document information and XMP dc:title), /Lang, /MarkInfo,
+  /ViewerPreferences and the PDF/UA identification in XMP.
+
+Why no structure element is copied with `copy_foreign`: an element's /P leads up to the root of
+the piece's tree and its /Pg to pages, so qpdf would bring in every element and every page they
+reach, public or not.  Elements are rebuilt instead, from the pages down; only leaf values
+(attribute dictionaries, strings) are copied.  Pages themselves go through pikepdf's page copy
+(one foreign-object copier per source and target, so a font shared by several pages is copied
+once per PDF).  Streams are copied as they are: each is compressed once, when its piece is made.
+
+Everything is named and ordered by page and by position in the file, never by object identity
+or set order, and files are saved with a deterministic /ID: the same pieces give the same bytes.
+"""
+
+from __future__ import annotations
+
+import copy
+import io
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+import pikepdf
+from pikepdf import Array, Dictionary, Name, String
+from weasyprint.document import Document as LaidOut
+
+from ..sanitise import sanitise_written_pdf
+
+SCALE = 0.75
+"""PDF points per CSS pixel: WeasyPrint's scale at zoom 1."""
+_XMP_HEADER = b'<?xpacket begin="" id="W5M0MpCehiHzreSzNTczkc9d"?>\n<x:xmpmeta xmlns:x="adobe:ns:meta/">'
+_XMP_FOOTER = b'</x:xmpmeta>\n<?xpacket end="r"?>'
+ObjGen = tuple[int, int]
+
+
+@dataclass(eq=False)
+class Piece:
+    """Pages written once: the open PDF and, for each of its pages, what assembling needs."""
+
+    key: str
+    """A name for the piece ('public', 'members'): it prefixes table-header ids when pieces are mixed."""
+    pdf: pikepdf.Pdf
+    pages: list
+    """The laid-out WeasyPrint pages, in the order written."""
+    tops: list[list[Dictionary]] = field(default_factory=list)
+    """For each page: the structure elements that start it (kids of /Document, in order)."""
+    page_of: dict[ObjGen, int] = field(default_factory=dict)
+    """The page of each structure element (its /Pg, or its parent's)."""
+    nums: list[list[object]] = field(default_factory=list)
+    """For each page: its /ParentTree array (the element of each MCID, or None)."""
+    index: dict[ObjGen, int] = field(default_factory=dict)
+    """The index of each page, by its object."""
+    dests: list[list[tuple[str, float, float]]] = field(default_factory=list)
+    """For each page: its anchors and where they are, in PDF points."""
+
+    def close(self) -> None:
+        self.pdf.close()
+
+
+# ------------------------------------------------------------------ writing a piece
+
+
+def write_piece(key: str, template: LaidOut, pages: list, *, finish: Callable[[pikepdf.Pdf], None],
+                linked_elsewhere: Iterable[str] = ()) -> Piece:
+    """Write `pages` once with WeasyPrint (PDF/UA-1), let `finish` mend the PDF, and prepare it for copies.
+
+    `linked_elsewhere` names anchors on pages of other pieces that these pages may link to: the
+    links are kept (WeasyPrint drops a link to an anchor it does not see) and `assemble` keeps
+    them only in a PDF that holds the anchor's page.
+    """
+    written = list(pages)
+    if written:
+        own = {anchor for page in written for anchor in page.anchors}
+        borrowed = [a for a in dict.fromkeys(linked_elsewhere) if a not in own]
+        if borrowed:  # a copy of the page: the laid-out page is shared with other pieces
+            first = copy.copy(written[0])
+            first.anchors = {**first.anchors, **{a: (0, 0, 0, 0) for a in borrowed}}
+            written[0] = first
+    raw = template.copy(written).write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False)
+    pdf = pikepdf.open(io.BytesIO(raw))
+    finish(pdf)
+    pdf.remove_unreferenced_resources()  # each page gets resources of its own, with what it uses
+    _compress(pdf)
+    sanitise_written_pdf(pdf)
+    piece = Piece(key, pdf, list(pages))
+    _index(piece)
+    return piece
+
+
+def _compress(pdf: pikepdf.Pdf) -> None:
+    """Compress, once, the page content streams that finishing rewrote (WeasyPrint's are compressed)."""
+    for page in pdf.pages:
+        contents = page.obj.get("/Contents")
+        for stream in contents if isinstance(contents, Array) else [contents]:
+            if isinstance(stream, pikepdf.Stream) and "/Filter" not in stream:
+                stream.write(zlib.compress(stream.read_bytes()), filter=Name.FlateDecode)
+
+
+def _kids(element: object) -> list:
+    kids = element.get("/K") if isinstance(element, Dictionary) else None
+    if kids is None:
+        return []
+    return list(kids) if isinstance(kids, Array) else [kids]
+
+
+def _is_element(kid: object) -> bool:
+    return isinstance(kid, Dictionary) and "/S" in kid and kid.get("/Type") not in (Name.MCR, Name.OBJR)
+
+
+def _index(piece: Piece) -> None:
+    """Find, once per piece, each page's elements, MCIDs, annotation owners and anchors."""
+    pdf = piece.pdf
+    count = len(pdf.pages)
+    piece.tops = [[] for _ in range(count)]
+    piece.nums = [[] for _ in range(count)]
+    piece.dests = [[(name, x * SCALE, (page.height - y) * SCALE) for name, (x, y, _, _) in page.anchors.items()]
+                   for page in piece.pages]
+    index = piece.index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
+    root = pdf.Root.get("/StructTreeRoot")
+    if not isinstance(root, Dictionary):
+        return
+
+    def walk(element: Dictionary, inherited: int | None, parent_page: int | None) -> None:
+        pg = element.get("/Pg")
+        page = index.get(pg.objgen, inherited) if isinstance(pg, Dictionary) and pg.is_indirect else inherited
+        if page is None:  # no page of its own: the first page below it
+            page = _first_page(element, index)
+        if page is None:
+            return
+        piece.page_of[element.objgen] = page
+        if page != parent_page:
+            piece.tops[page].append(element)
+        for kid in _kids(element):
+            if _is_element(kid):
+                walk(kid, page, page)
+
+    for top in _kids(root):
+        if not _is_element(top):
+            continue
+        if str(top.S) == "/Document":  # WeasyPrint's single top element: rebuilt for each PDF
+            for kid in _kids(top):
+                if _is_element(kid):
+                    walk(kid, None, None)
+        else:
+            walk(top, None, None)
+    tree = pikepdf.NumberTree(root.ParentTree) if "/ParentTree" in root else None
+    if tree is None:
+        return
+    for i, page in enumerate(pdf.pages):
+        key = page.obj.get("/StructParents")
+        if isinstance(key, int) and int(key) in tree and isinstance(tree[int(key)], Array):
+            piece.nums[i] = list(tree[int(key)])
+
+
+def _first_page(element: Dictionary, index: dict[ObjGen, int]) -> int | None:
+    for kid in _kids(element):
+        if isinstance(kid, Dictionary):
+            pg = kid.get("/Pg")
+            if isinstance(pg, Dictionary) and pg.is_indirect and pg.objgen in index:
+                return index[pg.objgen]
+            if _is_element(kid) and (found := _first_page(kid, index)) is not None:
+                return found
+    return None
+
+
+# ------------------------------------------------------------------ assembling a PDF
+
+
+@dataclass(frozen=True)
+class Labels:
+    """Page labels: the front pages 'Agenda 1, 2...', then the printed page numbers."""
+
+    front: int
+    first_number: int
+    front_label: str = "Agenda "
+
+
+def page_labels(pdf: pikepdf.Pdf, labels: Labels) -> None:
+    """Label the front sheet 'Agenda 1, 2...' and the rest with the printed page numbers."""
+    nums = Array()
+    if labels.front:
+        nums.extend([0, Dictionary(S=Name.D, P=String(labels.front_label))])
+    if len(pdf.pages) > labels.front:
+        nums.extend([labels.front, Dictionary(S=Name.D, St=labels.first_number)])
+    pdf.Root.PageLabels = Dictionary(Nums=nums)
+
+
+class _Assembly:
+    """One PDF being made from pages of pieces."""
+
+    def __init__(self, template: LaidOut, selection: list[tuple[Piece, int]]) -> None:
+        self.template = template
+        self.selection = selection
+        self.out = pikepdf.new()
+        # a piece's table-header ids are unique within it; a second piece's get its key in front
+        order = list(dict.fromkeys(piece for piece, _ in selection))
+        self.prefix = {piece: "" if n == 0 else f"{piece.key}-" for n, piece in enumerate(order)}
+        self.elements: dict[tuple[int, ObjGen], Dictionary] = {}
+        self.annots: dict[tuple[int, ObjGen], Dictionary] = {}
+        self.piece_id = {piece: n for n, piece in enumerate(order)}
+        self.owners: dict[ObjGen, Dictionary] = {}
+        """The structure element of each copied annotation that has one."""
+
+    def build(self, title: str, labels: Labels) -> bytes:
+        out = self.out
+        for piece, i in self.selection:
+            out.pages.append(piece.pdf.pages[i])
+        dests = self._dests()
+        self._links(dests)
+        first = self.selection[0][0].pdf if self.selection else None
+        if first is not None and isinstance(first.Root.get("/StructTreeRoot"), Dictionary):
+            self._structure(first.Root.StructTreeRoot)
+        if dests:
+            names = Array()
+            for name in sorted(dests):
+                k, x, y = dests[name]
+                names.extend([String(name), Array([out.pages[k].obj, Name.XYZ, x, y, 0])])
+            out.Root.Names = Dictionary(Dests=Dictionary(Names=names))
+        self._outline()
+        page_labels(out, labels)
+        self._metadata(first, title)
+        buffer = io.BytesIO()
+        out.save(buffer, deterministic_id=True, compress_streams=True,
+                 object_stream_mode=pikepdf.ObjectStreamMode.generate,
+                 min_version=first.pdf_version if first is not None else "")
+        out.close()
+        return buffer.getvalue()
+
+    def _dests(self) -> dict[str, tuple[int, float, float]]:
+        """Each anchor on the PDF's pages, where it first appears (WeasyPrint's rule)."""
+        found: dict[str, tuple[int, float, float]] = {}
+        for k, (piece, i) in enumerate(self.selection):
+            for name, x, y in piece.dests[i]:
+                found.setdefault(name, (k, x, y))
+        return found
+
+    def _links(self, dests: dict[str, tuple[int, float, float]]) -> None:
+        """Keep the annotations of each page but links to anchors outside this PDF; note the copies."""
+        for k, (piece, i) in enumerate(self.selection):
+            target = self.out.pages[k].obj
+            copied = target.get("/Annots")
+            if not isinstance(copied, Array):
+                continue
+            source = piece.pdf.pages[i].obj.Annots
+            kept = Array()
+            for original, annot in zip(source, copied, strict=True):
+                dest = annot.get("/Dest") if isinstance(annot, Dictionary) else None
+                if annot.get("/Subtype") == Name.Link and isinstance(dest, String) and str(dest) not in dests:
+                    continue
+                kept.append(annot)
+                self.annots[(self.piece_id[piece], original.objgen)] = annot
+            if len(kept):
+                target.Annots = kept
+            else:
+                del target["/Annots"]
+
+    # -- the structure tree
+
+    def _structure(self, source_root: Dictionary) -> None:
+        out = self.out
+        root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
+        document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root))
+        kids = Array()
+        for k, (piece, i) in enumerate(self.selection):
+            for top in piece.tops[i]:
+                kids.append(self._element(piece, top, document, k, i))
+        document.K = kids
+        root.K = Array([document])
+        nums = Array()
+        for k, (piece, i) in enumerate(self.selection):
+            pid = self.piece_id[piece]
+            entries = [self.elements.get((pid, e.objgen)) if isinstance(e, Dictionary) else None
+                       for e in piece.nums[i]]
+            while entries and entries[-1] is None:
+                entries.pop()
+            out.pages[k].obj.StructParents = k
+            nums.extend([k, Array(entries)])
+        key = len(self.selection)
+        for k in range(len(self.selection)):
+            for annot in out.pages[k].obj.get("/Annots", Array()):
+                owner = self.owners.get(annot.objgen)
+                if owner is None:
+                    if "/StructParent" in annot:
+                        del annot["/StructParent"]
+                    continue
+                annot.StructParent = key
+                nums.extend([key, owner])
+                key += 1
+        root.ParentTree = out.make_indirect(Dictionary(Nums=nums))
+        root.ParentTreeNextKey = key
+        if isinstance(source_root.get("/RoleMap"), Dictionary):
+            root.RoleMap = _plain(out, source_root.RoleMap)
+        out.Root.StructTreeRoot = root
+
+    def _element(self, piece: Piece, element: Dictionary, parent: Dictionary, k: int, i: int) -> Dictionary:
+        """A copy of `element` and of its kids on page `i` of the piece, on page `k` of this PDF."""
+        out = self.out
+        pid = self.piece_id[piece]
+        page = out.pages[k].obj
+        prefix = self.prefix[piece]
+        new = out.make_indirect(Dictionary())
+        for key, value in element.items():
+            if key in ("/K", "/P", "/Pg"):
+                continue
+            if prefix and key == "/ID" and isinstance(value, String):
+                new[key] = String(prefix + str(value))
+            elif prefix and key == "/A":
+                new[key] = _prefixed_headers(out, value, prefix)
+            else:
+                new[key] = _plain(out, value)
+        new.P = parent
+        new.Pg = page
+        self.elements[(pid, element.objgen)] = new
+        kids = Array()
+        for kid in _kids(element):
+            if isinstance(kid, int):
+                kids.append(kid)
+            elif not isinstance(kid, Dictionary):
+                continue
+            elif kid.get("/Type") == Name.MCR:
+                pg = kid.get("/Pg")
+                if pg is None or (isinstance(pg, Dictionary) and piece.index.get(pg.objgen) == i):
+                    kids.append(Dictionary(Type=Name.MCR, MCID=kid.MCID, Pg=page))
+            elif kid.get("/Type") == Name.OBJR:
+                annot = self.annots.get((pid, kid.Obj.objgen)) if isinstance(kid.get("/Obj"), Dictionary) else None
+                if annot is not None:
+                    kids.append(out.make_indirect(Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)))
+                    self.owners[annot.objgen] = new
+            elif _is_element(kid) and piece.page_of.get(kid.objgen) == i:
+                kids.append(self._element(piece, kid, new, k, i))
+        new.K = kids
+        return new
+
+    # -- outline and metadata
+
+    def _outline(self) -> None:
+        tree = self.template.copy([piece.pages[i] for piece, i in self.selection]).make_bookmark_tree(
+            SCALE, transform_pages=True)
+        if not tree:
+            return
+        outlines = self.out.make_indirect(Dictionary())
+        items, count = self._outline_items(tree, outlines)
+        outlines.Count = count
+        outlines.First = items[0]
+        outlines.Last = items[-1]
+        self.out.Root.Outlines = outlines
+
+    def _outline_items(self, bookmarks: list, parent: Dictionary) -> tuple[list[Dictionary], int]:
+        """WeasyPrint's outline (pdf/anchors.py add_outlines) for these pages."""
+        count = len(bookmarks)
+        items: list[Dictionary] = []
+        for label, (page, x, y), children, state in bookmarks:
+            item = self.out.make_indirect(Dictionary(
+                Title=String(label), Dest=Array([self.out.pages[page].obj, Name.XYZ, x, y, 0]), Parent=parent))
+            kids, kid_count = self._outline_items(children, item)
+            item.Count = -kid_count if state == "closed" else kid_count
+            if state != "closed":
+                count += kid_count
+            if kids:
+                item.First = kids[0]
+                item.Last = kids[-1]
+            if items:
+                item.Prev = items[-1]
+                items[-1].Next = item
+            items.append(item)
+        return items, count
+
+    def _metadata(self, first: pikepdf.Pdf | None, title: str) -> None:
+        out = self.out
+        if first is not None:
+            for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
+                if key in first.Root:
+                    out.Root[key] = _plain(out, first.Root[key])
+            info = Dictionary({k: _plain(out, v) for k, v in first.docinfo.items() if k != "/Title"})
+        else:
+            info = Dictionary()
+        info.Title = String(title)
+        out.docinfo = out.make_indirect(info)
+        metadata = copy.copy(self.template.metadata)
+        metadata.title = title
+        xmp = b"\n".join((_XMP_HEADER, metadata.generate_rdf_metadata("ua", 1, None), *metadata.xmp_metadata,
+                          _XMP_FOOTER))
+        out.Root.Metadata = out.make_stream(zlib.compress(xmp), Type=Name.Metadata, Subtype=Name.XML,
+                                            Filter=Name.FlateDecode)
+
+
+def _plain(out: pikepdf.Pdf, value: object) -> object:
+    """A copy of a leaf value for `out`: direct containers rebuilt, indirect objects copied across."""
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        return out.copy_foreign(value)
+    if isinstance(value, Dictionary):
+        return Dictionary({k: _plain(out, v) for k, v in value.items()})
+    if isinstance(value, Array):
+        return Array([_plain(out, v) for v in value])
+    return value
+
+
+def _prefixed_headers(out: pikepdf.Pdf, value: object, prefix: str) -> object:
+    """Attributes with table-header ids (/Headers) given `prefix`."""
+    if isinstance(value, Array):
+        return Array([_prefixed_headers(out, v, prefix) for v in value])
+    copied = _plain(out, value)
+    if isinstance(copied, Dictionary) and isinstance(copied.get("/Headers"), Array):
+        copied.Headers = Array([String(prefix + str(h)) for h in copied.Headers])
+    return copied
+
+
+def assemble(template: LaidOut, selection: list[tuple[Piece, int]], title: str, labels: Labels) -> bytes:
+    """One finished PDF of the given pages of pieces, in that order (see the module docstring).
+
+    `template` is a laid-out document whose metadata (language, subject...) the PDF takes, with `title`.
+    """
+    return _Assembly(template, selection).build(title, labels)
