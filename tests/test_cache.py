@@ -214,7 +214,9 @@ def test_a_deleted_meeting(archive: Archive) -> None:
 @pytest.mark.parametrize("damage", ["truncated", "flipped", "foreign", "empty"])
 def test_a_damaged_entry_is_rendered_again(archive: Archive, damage: str) -> None:
     entry = sorted((archive.tmp / ".build.cache/meetings").iterdir())[0]
-    (archive.tmp / ".build.cache/state.json").unlink()  # else nothing changed, and the cache is not even read
+    # else nothing changed, or the pages are reused without reading their PDFs: either way the entry is not read
+    for record in ("state.json", "pages.json"):
+        (archive.tmp / ".build.cache" / record).unlink()
     data = entry.read_bytes()
     entry.write_bytes({"truncated": data[: len(data) // 2], "flipped": data[:-100] + bytes([data[-100] ^ 1]) + data[-99:],
                        "foreign": b"PK\x03\x04 not ours" + data[20:], "empty": b""}[damage])
@@ -254,3 +256,19 @@ def test_a_published_file_changed_by_hand_is_written_again(archive: Archive) -> 
     page.write_text(text.replace("</body>", "<!-- edited on the server --></body>"), encoding="utf-8")
     archive.check()  # equal to a clean build: the hand edit is gone
     assert "edited on the server" not in page.read_text(encoding="utf-8")
+
+
+def test_only_the_changed_meetings_pages_are_made_again(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The other meeting's pages are neither rendered nor read: linked from the last build by their hashes."""
+    from meetingpack.commands import build
+
+    made: list[str] = []
+    real = build.render_meeting_site
+    monkeypatch.setattr(build, "render_meeting_site",
+                        lambda env, meeting, *rest: made.append(meeting.url_path) or real(env, meeting, *rest))
+    archive.edit(f"{SECOND}/report-budget.md", "forecast outturn", "forecast outturn for the year")
+    result = archive.build()
+    assert made == [SECOND] and result.rendered == 1
+    made.clear()
+    archive.check()  # the same bytes as a clean build (which makes every page)
+    assert sorted(made) == ["panel/2026-01-12", SECOND]

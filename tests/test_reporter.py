@@ -18,6 +18,7 @@ def test_terminal_bars_count_reused_meetings(tmp_path: Path) -> None:
     root = project(tmp_path)
     out = tmp_path / "build"
     build_project(root, out, jobs=1)
+    (root / "notes.txt").write_text("a change that no page shows", encoding="utf-8")  # else nothing to do
     screen = io.StringIO()
     reporter = TerminalReporter(Console(file=screen, force_terminal=True, width=120, color_system=None))
     try:
@@ -27,7 +28,7 @@ def test_terminal_bars_count_reused_meetings(tmp_path: Path) -> None:
     text = screen.getvalue()
     assert (result.rendered, result.reused) == (0, 1)
     assert "packs" in text and "1/1" in text and "1 reused" in text
-    assert "pages" in text and "2/2" in text and "search index" in text
+    assert "pages" in text and "site" in text and "search index" in text
 
 
 def test_plain_lines_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -37,6 +38,9 @@ def test_plain_lines_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[s
     first = capsys.readouterr().err
     assert "rendering the packs of 1 meetings" in first
     assert "(1 rendered, " in first and " pages/s, 0 unchanged and taken from the cache)" in first
+    assert main(["build", str(root), "--out", str(out), "-j", "1"]) == 0
+    assert "nothing changed since the last build" in capsys.readouterr().err
+    (root / "notes.txt").write_text("a change that no page shows", encoding="utf-8")
     assert main(["build", str(root), "--out", str(out), "-j", "1"]) == 0
     second = capsys.readouterr().err
     assert "rendering the packs of 0 meetings; 1 unchanged, taken from the cache" in second

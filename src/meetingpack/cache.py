@@ -102,11 +102,11 @@ def file_digest(path: Path) -> str | None:
         return None
 
 
-def templates_digest(env: jinja2.Environment) -> str:
-    """A hash of every template a pack can use (pdf/ and documents/ of every folder searched, in order)."""
+def templates_digest(env: jinja2.Environment, parts: tuple[str, ...] = ("pdf", "documents")) -> str:
+    """A hash of every template in `parts` of every folder searched, in order (by default: what a pack uses)."""
     digest = hashlib.sha256()
     for folder in env.globals["search_path"]:  # type: ignore[union-attr]
-        for part in ("pdf", "documents"):
+        for part in parts:
             base = Path(folder) / part
             for path in sorted(base.rglob("*")) if base.is_dir() else []:
                 if path.is_file():
@@ -156,10 +156,24 @@ def _pack(p: PackFile, blobs: _Blobs) -> dict[str, Any]:
             "published_on": p.published_on.isoformat() if p.published_on else None}
 
 
-def _unpack(v: dict[str, Any], blobs: list[bytes]) -> PackFile:
-    return PackFile(v["key"], v["title"], blobs[v["pdf"]], v["front_pages"], _unrange(v["pages"]),
-                    {n: _unrange(r) for n, r in v["items"]}, {d: _unrange(r) for d, r in v["documents"]},
-                    dt.date.fromisoformat(v["published_on"]) if v["published_on"] else None)
+def _unpack(v: dict[str, Any], blobs: list[bytes], sizes: list[int]) -> PackFile:
+    return PackFile(v["key"], v["title"], blobs[v["pdf"]] if blobs else b"", v["front_pages"],
+                    _unrange(v["pages"]), {n: _unrange(r) for n, r in v["items"]},
+                    {d: _unrange(r) for d, r in v["documents"]},
+                    dt.date.fromisoformat(v["published_on"]) if v["published_on"] else None, size=sizes[v["pdf"]])
+
+
+def _meeting_packs(head: dict[str, Any], blobs: list[bytes]) -> MeetingPacks:
+    """The packs an entry's head describes, with their PDFs' bytes (or none: `blobs` empty, sizes kept)."""
+    sizes = [int(n) for n in head["blobs"]]
+    return MeetingPacks(
+        _unpack(head["agenda"], blobs, sizes), [_unpack(p, blobs, sizes) for p in head["supplements"]],
+        _unpack(head["consolidated"], blobs, sizes) if head["consolidated"] else None,
+        _unpack(head["members"], blobs, sizes) if head["members"] else None,
+        {n: _unpack(p, blobs, sizes) for n, p in head["item_pdfs"]},
+        {d: _unpack(p, blobs, sizes) for d, p in head["document_pdfs"]},
+        {n: _unrange(r) for n, r in head["items"]}, {d: _unrange(r) for d, r in head["documents"]},
+        dict(head["titles"]), {d: dict(m) for d, m in head["page_markers"]}, dict(head["inputs"]))
 
 
 def encode_entry(key: str, packs: MeetingPacks) -> bytes:
@@ -205,14 +219,7 @@ def decode_entry(data: bytes) -> tuple[str, dict[str, str], MeetingPacks]:
             offset += size
         if offset != len(tail):
             raise BadEntry("the stored PDFs do not add up")
-        packs = MeetingPacks(
-            _unpack(head["agenda"], blobs), [_unpack(p, blobs) for p in head["supplements"]],
-            _unpack(head["consolidated"], blobs) if head["consolidated"] else None,
-            _unpack(head["members"], blobs) if head["members"] else None,
-            {n: _unpack(p, blobs) for n, p in head["item_pdfs"]},
-            {d: _unpack(p, blobs) for d, p in head["document_pdfs"]},
-            {n: _unrange(r) for n, r in head["items"]}, {d: _unrange(r) for d, r in head["documents"]},
-            dict(head["titles"]), {d: dict(m) for d, m in head["page_markers"]}, dict(head["inputs"]))
+        packs = _meeting_packs(head, blobs)
         return head["key"], dict(head["inputs"]), packs
     except (KeyError, TypeError, ValueError, IndexError) as exc:
         raise BadEntry(f"malformed entry ({type(exc).__name__})") from None
@@ -270,9 +277,15 @@ class RenderCache:
         checksum checked by `get`, once, when its packs are wanted (a bad entry is
         then rendered after all).
         """
+        return self.head(meeting, key) is not None
+
+    def head(self, meeting: ResolvedMeeting, key: str) -> MeetingPacks | None:
+        """The stored packs without their PDFs' bytes (sizes, pages and ranges only), read from the entry's
+        head, if stored under `key` with every file it read unchanged; for a meeting whose pages need
+        not be made again.  The PDFs themselves are not read, nor is the entry's checksum checked."""
         path = self._path(meeting)
         if not self.use or not path.is_file():
-            return False
+            return None
         try:
             with path.open("rb") as handle:
                 if handle.readline() != MAGIC:
@@ -280,10 +293,14 @@ class RenderCache:
                 handle.readline()  # the checksum, checked by get()
                 head = json.loads(handle.readline())
             stored_key, inputs = head["key"], dict(head["inputs"])
-        except (OSError, BadEntry, ValueError, KeyError, TypeError) as exc:
+            packs = _meeting_packs(head, [])
+        except (OSError, BadEntry, ValueError, KeyError, TypeError, IndexError) as exc:
             self.rejected.append((meeting.url_path, str(exc) if isinstance(exc, BadEntry) else "malformed entry"))
-            return False
-        return self._current(stored_key, inputs, key)
+            return None
+        if not self._current(stored_key, inputs, key):
+            return None
+        self.kept.add(path)
+        return packs
 
     def put(self, meeting: ResolvedMeeting, key: str, packs: MeetingPacks) -> None:
         """Store a meeting's render (whole or not at all: a temporary file moved into place)."""

@@ -257,7 +257,7 @@ Published = dict[str, tuple[str, int, int]]
 """What a build wrote, by path: (SHA-256, size, modification time in ns) of each file as published."""
 
 
-def _load_published(index: Path | None) -> Published:
+def load_published(index: Path | None) -> Published:
     """The record of the previous build's files; empty if there is none or it cannot be read."""
     try:
         data = json.loads(index.read_text(encoding="utf-8")) if index is not None else {}
@@ -274,7 +274,7 @@ def _save_published(index: Path, published: Published) -> None:
     os.replace(tmp, index)
 
 
-def _unchanged(previous: Published, out_dir: Path, path: str, digest: str) -> Path | None:
+def unchanged(previous: Published, out_dir: Path, path: str, digest: str) -> Path | None:
     """The previous build's file at `path`, if it holds these very bytes and nobody has touched it since."""
     known = previous.get(path)
     if known is None or known[0] != digest:
@@ -294,16 +294,28 @@ def _write(stage: Path, output: Output, out_dir: Path, previous: Published) -> t
     if not target.resolve().is_relative_to(stage.resolve()):
         raise BuildError(f"refusing to write outside the output folder: {output.path}")
     target.parent.mkdir(parents=True, exist_ok=True)
-    data = output.source.read_bytes() if output.source is not None else output.data or b""
-    digest = hashlib.sha256(data).hexdigest()
-    old = _unchanged(previous, out_dir, output.path, digest)
+    if output.data is None and output.source is None and output.digest is not None:  # the previous build's file
+        old = unchanged(previous, out_dir, output.path, output.digest)
+        if old is None:
+            raise BuildError(f"{output.path} of the previous build has changed since; build again with --clean")
+        data = None
+        digest = output.digest
+    else:
+        data = output.source.read_bytes() if output.source is not None else output.data or b""
+        digest = output.digest or hashlib.sha256(data).hexdigest()
+        old = unchanged(previous, out_dir, output.path, digest)
     if old is not None:
         try:
             os.link(old, target)
             st = os.lstat(target)
             return digest, st.st_size, st.st_mtime_ns
         except OSError:  # another filesystem, or links not supported: write it
-            pass
+            if data is None:
+                data = old.read_bytes()
+                if hashlib.sha256(data).hexdigest() != digest:
+                    raise BuildError(f"{output.path} of the previous build has changed since; "
+                                     "build again with --clean") from None
+    assert data is not None
     target.write_bytes(data)
     st = os.lstat(target)
     return digest, st.st_size, st.st_mtime_ns
@@ -325,7 +337,7 @@ def publish(outputs: Iterable[Output], out_dir: Path, finish: Callable[[Path], N
     out_dir.parent.mkdir(parents=True, exist_ok=True)
     stage = new_staging(out_dir)
     seen: set[str] = set()
-    previous = _load_published(index) if link else {}
+    previous = load_published(index) if link else {}
     published: Published = {}
     replaced = False
     try:

@@ -39,6 +39,9 @@ class Output:
     data: bytes | None = None
     source: Path | None = None
     """A file to copy, instead of data."""
+    digest: str | None = None
+    """SHA-256 of the file's bytes, when known.  With neither `data` nor `source`: the very file the
+    previous build published at `path` with these bytes, to be linked (tasks.py)."""
 
 
 def pdf_file(meeting: ResolvedMeeting, pack: PackFile) -> str:

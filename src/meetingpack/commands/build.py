@@ -7,6 +7,7 @@ error leaves the previous output untouched (see publish.py).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import multiprocessing
 import os
@@ -17,20 +18,23 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
+
 from ..buildstate import BuildState, sources
 from ..cache import RenderCache, meeting_key, templates_digest
 from ..errors import BuildError, Report
 from ..load import Project
 from ..opendata import calendars, decisions_json, meeting_json, papers_feed, sitemap
 from ..processes import die_with_parent
-from ..publish import beside, output_lock, publish
-from ..records import project_records
+from ..publish import Published, beside, load_published, output_lock, publish, unchanged
+from ..records import CommitteeRecords, project_records
 from ..render.pdf import MeetingPacks, PackFile, render_packs
 from ..render.templates import make_environment
 from ..reporter import Reporter
 from ..resolve import ResolvedMeeting, resolve_project
 from ..search import index_site
 from ..site import Output, pdf_file, render_meeting_site, render_site_pages
+from ..tasks import PagesRecord, PageTasks, page_key
 from .check import check_project
 
 
@@ -263,18 +267,48 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
         return result
 
 
-def _packs(project: Project, meetings: list[ResolvedMeeting], jobs: int, progress: Reporter,
+@dataclass
+class _Plan:
+    """What the build will do for each meeting, decided before anything is rendered."""
+
+    pack_keys: list[str]
+    page_keys: list[str]
+    reuse: dict[int, tuple[PagesRecord, MeetingPacks]]
+    """Meetings whose pages the last build made from the same inputs: their record, and their packs'
+    page ranges and sizes (no bytes), from the cache entry's head."""
+
+
+def _plan(project: Project, meetings: list[ResolvedMeeting], records: dict[str, CommitteeRecords],
+          cache: RenderCache, tasks: PageTasks, previous: Published, out: Path) -> _Plan:
+    env = make_environment(project.root)
+    pack_templates, site_templates = templates_digest(env), templates_digest(env, ("site", "documents"))
+    pack_keys = [meeting_key(meeting, pack_templates) for meeting in meetings]
+    page_keys = [page_key(meeting, key, site_templates, records[meeting.committee.slug])
+                 for meeting, key in zip(meetings, pack_keys, strict=True)]
+    out = out.resolve()
+    reuse = {}
+    for i, meeting in enumerate(meetings):
+        record = tasks.reusable(meeting, page_keys[i],
+                                lambda path, digest: unchanged(previous, out, path, digest) is not None)
+        packs = cache.head(meeting, pack_keys[i]) if record is not None else None
+        if record is not None and packs is not None:
+            reuse[i] = (record, packs)
+    return _Plan(pack_keys, page_keys, reuse)
+
+
+def _packs(project: Project, meetings: list[ResolvedMeeting], plan: _Plan, jobs: int, progress: Reporter,
            cache: RenderCache, counts: dict[str, int]) -> Iterator[MeetingPacks]:
     """Every meeting's packs, in meeting order: from the cache where its render inputs are unchanged, else rendered.
 
     One meeting's packs at a time are handed on (the cache is read as they are
     needed; rendered ones come back from the workers in order), so that the
-    build never holds the PDFs of the whole archive.  `counts` gets
+    build never holds the PDFs of the whole archive.  A meeting whose pages are
+    reused gets its packs without their bytes (`_Plan.reuse`).  `counts` gets
     "rendered" and "reused".
     """
-    templates = templates_digest(make_environment(project.root))
-    keys = [meeting_key(meeting, templates) for meeting in meetings]
-    todo = [i for i, (meeting, key) in enumerate(zip(meetings, keys, strict=True)) if not cache.has(meeting, key)]
+    keys = plan.pack_keys
+    todo = [i for i, (meeting, key) in enumerate(zip(meetings, keys, strict=True))
+            if i not in plan.reuse and not cache.has(meeting, key)]
     for meeting, why in cache.rejected:
         progress(f"cache entry of {meeting} not used: {why}")
     counts["rendered"], counts["reused"] = len(todo), len(meetings) - len(todo)
@@ -283,7 +317,9 @@ def _packs(project: Project, meetings: list[ResolvedMeeting], jobs: int, progres
     wanted = set(todo)
     try:
         for i, (meeting, key) in enumerate(zip(meetings, keys, strict=True)):
-            if i in wanted:
+            if i in plan.reuse:
+                packs = plan.reuse[i][1]
+            elif i in wanted:
                 packs = next(fresh)
                 cache.put(meeting, key, packs)
             else:
@@ -307,28 +343,57 @@ def _packs(project: Project, meetings: list[ResolvedMeeting], jobs: int, progres
 def _build(project: Project, report: Report, out: Path, progress: Reporter,
            jobs: int | None, cache: RenderCache) -> BuildResult:
     meetings = resolve_project(project)
+    records = project_records(meetings)
     jobs = default_jobs() if jobs is None else jobs
     counts: dict[str, int] = {}
-    outputs = _outputs(project, meetings, _packs(project, meetings, jobs, progress, cache, counts), progress)
+    index = cache.folder / "published.json"
+    tasks = PageTasks.open(cache.folder, cache.use)
+    plan = _plan(project, meetings, records, cache, tasks, load_published(index) if cache.use else {}, out)
+    all_packs = _packs(project, meetings, plan, jobs, progress, cache, counts)
+    outputs = _outputs(project, meetings, records, all_packs, plan, tasks, progress)
 
     def search_index(stage: Path) -> None:
         progress.phase("search index", 1)
         index_site(stage / "site")
         progress.step("search index", "site")
 
-    files = publish(outputs, out, finish=search_index, index=cache.folder / "published.json", link=cache.use)
+    files = publish(outputs, out, finish=search_index, index=index, link=cache.use)
+    tasks.save()
     return BuildResult(report, len(meetings), files, out, counts["rendered"], counts["reused"], progress.pages)
 
 
-def _outputs(project: Project, meetings: list[ResolvedMeeting], all_packs: Iterator[MeetingPacks],
-             progress: Reporter) -> Iterator[Output]:
+def _with_digest(output: Output) -> Output:
+    data = output.source.read_bytes() if output.source is not None else output.data or b""
+    return Output(output.path, data, None, hashlib.sha256(data).hexdigest())
+
+
+def _meeting_outputs(env: jinja2.Environment, meeting: ResolvedMeeting, packs: MeetingPacks,
+                     records: CommitteeRecords, key: str) -> tuple[list[Output], PagesRecord]:
+    """The files of one meeting's pages task (its pages, meeting.json, its PDFs), and the record of them."""
+    outputs: list[Output] = []
+    if packs.members is not None:
+        # Exempt papers go only into build/private/, never under site/ (Schedule 12A).
+        outputs.append(Output(private_pack_file(meeting), packs.members.pdf))
+    outputs += [Output("site/" + o.path, o.data, o.source)
+                for o in [*render_meeting_site(env, meeting, packs, records), meeting_json(meeting, packs)]]
+    outputs = [_with_digest(o) for o in outputs]
+    counts = AccessibilityCounts()
+    for output in outputs:
+        counts.page(output)
+    html = [o.path.removeprefix("site/") for o in outputs if o.path.startswith("site/") and o.path.endswith(".html")]
+    return outputs, PagesRecord(key, [(o.path, o.digest or "") for o in outputs], counts.counts, html)
+
+
+def _outputs(project: Project, meetings: list[ResolvedMeeting], records: dict[str, CommitteeRecords],
+             all_packs: Iterator[MeetingPacks], plan: _Plan, tasks: PageTasks, progress: Reporter) -> Iterator[Output]:
     """Every file of the build, handed to publish as it is made (the site's pages of a meeting, then its PDFs).
 
     A meeting's PDFs are let go once written: what later pages need of them
-    (sizes, page counts, ranges) stays, the bytes do not.
+    (sizes, page counts, ranges) stays, the bytes do not.  A meeting whose
+    pages task is unchanged (`_Plan.reuse`) is not rendered: its files are
+    linked from the previous build by their recorded hashes.
     """
     env = make_environment(project.root)
-    records = project_records(meetings)
     rendered: list[tuple[ResolvedMeeting, MeetingPacks]] = []
     accessibility = AccessibilityCounts()
     pages: list[str] = []
@@ -340,20 +405,25 @@ def _outputs(project: Project, meetings: list[ResolvedMeeting], all_packs: Itera
             pages.append(output.path)
         return placed
 
-    for meeting, packs in zip(meetings, all_packs, strict=True):
+    for i, (meeting, packs) in enumerate(zip(meetings, all_packs, strict=True)):
         if not rendered:  # after the first packs, so that the phases are shown in the order they start
-            progress.phase("pages", len(meetings) + 1)
-        if packs.members is not None:
-            # Exempt papers go only into build/private/, never under site/ (Schedule 12A).
-            yield Output(private_pack_file(meeting), packs.members.pdf)
-        yield from (site(o) for o in render_meeting_site(env, meeting, packs, records[meeting.committee.slug]))
-        yield site(meeting_json(meeting, packs))
+            progress.phase("pages", len(meetings))
+        if i in plan.reuse:
+            record = plan.reuse[i][0]
+            yield from (Output(path, digest=digest) for path, digest in record.files)
+        else:
+            files, record = _meeting_outputs(env, meeting, packs, records[meeting.committee.slug],
+                                             plan.page_keys[i])
+            yield from files
+        tasks.done(meeting, record)
+        for name, value in record.counts.items():
+            accessibility.counts[name] += value
+        pages.extend(record.html)
         accessibility.meeting(meeting, packs)
         packs.release()
         rendered.append((meeting, packs))
-        progress.step("pages", meeting.url_path)
-    if not meetings:
-        progress.phase("pages", 1)
+        progress.step("pages", meeting.url_path, reused=i in plan.reuse)
+    progress.phase("site", 1)
     yield from (site(o) for o in render_site_pages(env, project, rendered, records, accessibility.counts))
     opendata = [*calendars(project, meetings), papers_feed(project, rendered),
                 *(decisions_json(project.site, r) for r in records.values())]
@@ -361,6 +431,4 @@ def _outputs(project: Project, meetings: list[ResolvedMeeting], all_packs: Itera
     yield site(sitemap(project.site, pages))
     data = json.dumps(manifest(rendered), indent=2, ensure_ascii=False) + "\n"
     yield Output("manifest.json", data.encode("utf-8"))
-    progress.step("pages", "site")
-
-
+    progress.step("site", "site")

@@ -1,0 +1,126 @@
+"""A meeting's web pages as a task: what they are made from (a key) in, the files they were out.
+
+A build has two tasks per meeting: its packs (render/pdf.py, keyed and stored
+by cache.py) and its pages (site.py `render_meeting_site`, and meeting.json).
+The pages read the meeting itself and its packs' page ranges (both covered by
+the packs' key), the site and document templates, and a little of the
+committee's records: the decisions the meeting made and what became of them,
+the earlier resolutions its items answer, the work plan's topic links, and
+the dates and states of the committee's meetings (for "due" and "overdue").
+`page_key` hashes exactly that projection.
+
+When a meeting's page key is the one recorded for it by the last build, and
+every file those pages were is still in the output folder as published, the
+build does not render them again nor even read them: publish.py hard-links
+each from the previous output by its recorded hash.  The record (one JSON file
+in the build cache, `pages.json`) also keeps what the site-wide pages need of
+each meeting's pages: their accessibility counts and the HTML paths for the
+sitemap.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .records import CommitteeRecords, Decision
+from .resolve import ResolvedMeeting
+
+FORMAT = 1
+
+
+def _meeting_ref(meeting: ResolvedMeeting | None) -> Any:
+    """What a page shows of another meeting: where it is, when, its state and its minutes' address."""
+    if meeting is None:
+        return None
+    return [meeting.url_path, meeting.meeting.date.isoformat(), meeting.meeting.status.value,
+            meeting.minutes.slug if meeting.minutes is not None else None]
+
+
+def _decision(decision: Decision, meetings: list[ResolvedMeeting]) -> Any:
+    from .cache import _canonical
+
+    return {"reference": decision.reference, "anchor": decision.anchor, "minute_title": decision.minute_title,
+            "resolution": _canonical(decision.resolution), "meeting": _meeting_ref(decision.meeting),
+            "due": _meeting_ref(decision.due), "status": decision.status(meetings),
+            "answered_by": [[_meeting_ref(m), i.number, i.slug, i.title] for m, i in decision.answered_by]}
+
+
+def page_key(meeting: ResolvedMeeting, packs_key: str, templates: str, records: CommitteeRecords) -> str:
+    """The key of a meeting's pages: its packs' key, the site's templates and what they show of the records."""
+    description = {
+        "packs": packs_key,
+        "templates": templates,
+        "decisions": [_decision(d, records.meetings) for d in records.of_meeting(meeting)],
+        "answers": [[item.number, [_decision(d, records.meetings) for d in records.answered_by(meeting, item)]]
+                    for item in meeting.items],
+        "topic_links": sorted([k[0].isoformat(), k[1], v] for k, v in records.topic_links.items()),
+        "meetings": [_meeting_ref(m) for m in records.meetings],
+    }
+    return hashlib.sha256(json.dumps(description, sort_keys=True).encode("utf-8")).hexdigest()
+
+
+@dataclass
+class PagesRecord:
+    """What one meeting's pages task wrote."""
+
+    key: str
+    files: list[tuple[str, str]]
+    """(path in the output folder, SHA-256) of every file, in the order written."""
+    counts: dict[str, int]
+    """Its pages' share of the accessibility statement's counts."""
+    html: list[str]
+    """Its HTML pages, by path inside the site (for the sitemap)."""
+
+
+@dataclass
+class PageTasks:
+    """The record of every meeting's pages task from the last build, and this build's, to save."""
+
+    file: Path
+    use: bool = True
+    last: dict[str, PagesRecord] = field(default_factory=dict)
+    now: dict[str, PagesRecord] = field(default_factory=dict)
+
+    @classmethod
+    def open(cls, folder: Path, use: bool) -> PageTasks:
+        tasks = cls(folder / "pages.json", use)
+        if not use:
+            return tasks
+        try:
+            data = json.loads(tasks.file.read_text(encoding="utf-8"))
+            if data.get("format") != FORMAT:
+                return tasks
+            tasks.last = {url: PagesRecord(str(r["key"]), [(str(p), str(h)) for p, h in r["files"]],
+                                           {str(k): int(v) for k, v in r["counts"].items()},
+                                           [str(p) for p in r["html"]])
+                          for url, r in data["meetings"].items()}
+        except (OSError, ValueError, TypeError, KeyError, AttributeError):
+            tasks.last = {}
+        return tasks
+
+    def reusable(self, meeting: ResolvedMeeting, key: str, intact: Any) -> PagesRecord | None:
+        """The last build's record of this meeting's pages, if made from `key` and every file is `intact`."""
+        record = self.last.get(meeting.url_path) if self.use else None
+        if record is None or record.key != key:
+            return None
+        return record if all(intact(path, digest) for path, digest in record.files) else None
+
+    def done(self, meeting: ResolvedMeeting, record: PagesRecord) -> None:
+        self.now[meeting.url_path] = record
+
+    def save(self) -> None:
+        """Record this build's pages tasks (after it has published)."""
+        data = {"format": FORMAT, "meetings": {
+            url: {"key": r.key, "files": [list(f) for f in r.files], "counts": r.counts, "html": r.html}
+            for url, r in sorted(self.now.items())}}
+        self.file.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.file.parent)
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            json.dump(data, handle)
+        os.replace(tmp, self.file)
