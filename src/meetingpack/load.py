@@ -12,6 +12,7 @@ only valid records.
 from __future__ import annotations
 
 import difflib
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import model
 from .errors import Report
-from .render.markdown import markdown_limits
+from .render.markdown import Options, Rendered, markdown_limits, render_markdown
 from .yamlpos import Loc, Positions, YamlError, control_character, parse_yaml
 
 MAX_FILE_BYTES = 1 << 20
@@ -41,6 +42,20 @@ class DocumentSource:
     body_line: int
     """Line of the file on which the body starts, less one (add to markdown-it's 0-based map)."""
     positions: Positions
+
+    @functools.cached_property
+    def analysis(self) -> Rendered:
+        """What the body holds (headings, links, images, block ids, minute items, resolutions, exempt marks),
+        found by rendering it once per build as the pack and the site do, and shared by the checks
+        (validate.py), the minute numbering (resolve.py) and the records (records.py).  Minutes are
+        numbered from 1 here: `renumbered` gives them their real numbers.  Its HTML is not kept."""
+        minutes = isinstance(self.meta, model.MinutesMeta)
+        rendered = render_markdown(self.body, Options(
+            line_offset=self.body_line, minute_start=1 if minutes else None,
+            number_paragraphs=isinstance(self.meta, model.ReportMeta),
+            exempt_marks=isinstance(self.meta, model.DecisionsMeta), block_ids=True))
+        rendered.html = ""
+        return rendered
 
 
 @dataclass

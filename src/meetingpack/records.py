@@ -24,7 +24,7 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import Report
-from .render.markdown import Options, Resolution, render_markdown
+from .render.markdown import Resolution, renumbered
 from .resolve import Document, Item, ResolvedMeeting, is_past, long_date, municipal_year
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
@@ -226,8 +226,7 @@ def _minutes(meeting: ResolvedMeeting) -> tuple[list[Resolution], dict[int, str]
     doc = meeting.minutes
     if doc is None or doc.minute_start is None:
         return [], {}
-    rendered = render_markdown(doc.source.body, Options(minute_start=doc.minute_start,
-                                                        line_offset=doc.source.body_line))
+    rendered = renumbered(doc.source.analysis, doc.minute_start)
     return rendered.resolutions, dict(rendered.minutes)
 
 

@@ -20,7 +20,6 @@ from . import model
 from .exempt import ExemptPapers, exempt_papers, listing_date
 from .load import CommitteeSource, DocumentSource, MeetingSource, PdfSource, Project
 from .pdfinfo import pdf_page_sizes
-from .render.markdown import Options, render_markdown
 
 
 def municipal_year(date: dt.date) -> int:
@@ -206,7 +205,7 @@ def _minute_starts(project: Project, committee: CommitteeSource) -> dict[Path, i
         start = running.get(year, committee.committee.first_minute_numbers.get(year, 1))
         starts[meeting.minutes] = start
         doc = project.documents[meeting.minutes]
-        running[year] = start + len(render_markdown(doc.body, Options(minute_start=start)).minutes)
+        running[year] = start + len(doc.analysis.minutes)
     return starts
 
 
@@ -335,7 +334,7 @@ def _add_exempt_minutes(items: list[Item], number: int) -> int:
                 continue
             if "exempt" not in doc.source.body:  # no {exempt=N} mark: spare the parse
                 continue
-            exempt = render_markdown(doc.source.body, Options(minute_start=doc.minute_start or 1)).exempt
+            exempt = doc.source.analysis.exempt
             if not exempt:
                 continue
             paragraphs = sorted({p for _, p, _ in exempt if p is not None})

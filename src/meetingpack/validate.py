@@ -20,7 +20,7 @@ from .exempt import ExemptPapers, exempt_papers, listing_date
 from .load import CommitteeSource, DocumentSource, MeetingSource, Project, inside
 from .pdfinfo import PdfProblem, pdf_page_sizes
 from .render.documents import TEMPLATE_ANCHORS
-from .render.markdown import Options, Rendered, render_markdown
+from .render.markdown import Rendered
 from .resolve import local_target
 from .sanitise import check_published
 
@@ -184,11 +184,7 @@ def _anchors(rendered: Rendered | None) -> set[str]:
 
 def _render(doc: DocumentSource) -> Rendered:
     """A paper's body rendered as the pack and site render it (ids included), once for every check."""
-    minutes = isinstance(doc.meta, model.MinutesMeta)
-    return render_markdown(doc.body, Options(line_offset=doc.body_line, minute_start=1 if minutes else None,
-                                             number_paragraphs=isinstance(doc.meta, model.ReportMeta),
-                                             exempt_marks=isinstance(doc.meta, model.DecisionsMeta),
-                                             block_ids=True))
+    return doc.analysis
 
 
 def _check_links(project: Project, doc: DocumentSource, rendered: Rendered,

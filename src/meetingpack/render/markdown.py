@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from html import escape as html_escape
 from urllib.parse import unquote
 
@@ -125,6 +125,24 @@ class Rendered:
     exempt: list[tuple[int, int | None, int]] = field(default_factory=list)
     """Minutes and decisions: (minute number or 0, Schedule 12A paragraph as written, line) of each item
     recording exempt business."""
+
+
+def renumbered(rendered: Rendered, start: int) -> Rendered:
+    """What a render of minutes numbered from 1 found, with the minute items numbered from `start` instead.
+
+    The numbers are the only thing the first minute number changes (the analysis of a document is made once,
+    before the numbering across a municipal year is known: load.DocumentSource.analysis).
+    """
+    shift = start - 1
+    if not shift:
+        return rendered
+    return replace(
+        rendered,
+        minutes=[(n + shift, title) for n, title in rendered.minutes],
+        resolutions=[replace(r, minute=r.minute + shift,
+                             anchor=f"minute-{r.minute + shift}-{r.anchor.split('-', 2)[2]}")
+                     for r in rendered.resolutions],
+        exempt=[(n + shift if n else 0, paragraph, line) for n, paragraph, line in rendered.exempt])
 
 
 @dataclass
