@@ -52,6 +52,18 @@ _XMP_FOOTER = b'</x:xmpmeta>\n<?xpacket end="r"?>'
 ObjGen = tuple[int, int]
 
 
+@dataclass
+class _Node:
+    """A structure element of a piece, read once: what each PDF's copy of it is made of."""
+
+    fields: dict[str, object]
+    """Its entries but /K, /P and /Pg, as Python values (no object of the piece's Pdf)."""
+    kids: list[tuple[str, object]]
+    """('mcid', n), ('objr', annotation) or ('element', node key), in order; kids on other pages left out."""
+    id: str | None = None
+    """Its /ID (a table header's), which a second piece in a PDF gets prefixed."""
+
+
 @dataclass(eq=False)
 class Piece:
     """Pages written once: the open PDF and, for each of its pages, what assembling needs."""
@@ -61,11 +73,11 @@ class Piece:
     pdf: pikepdf.Pdf
     pages: list
     """The laid-out WeasyPrint pages, in the order written."""
-    tops: list[list[Dictionary]] = field(default_factory=list)
+    tops: list[list[ObjGen]] = field(default_factory=list)
     """For each page: the structure elements that start it (kids of /Document, in order)."""
-    page_of: dict[ObjGen, int] = field(default_factory=dict)
-    """The page of each structure element (its /Pg, or its parent's)."""
-    nums: list[list[object]] = field(default_factory=list)
+    nodes: dict[ObjGen, _Node] = field(default_factory=dict)
+    """Every structure element reachable from the root, by its object."""
+    nums: list[list[ObjGen | None]] = field(default_factory=list)
     """For each page: its /ParentTree array (the element of each MCID, or None)."""
     index: dict[ObjGen, int] = field(default_factory=dict)
     """The index of each page, by its object."""
@@ -139,19 +151,35 @@ def _index(piece: Piece) -> None:
     if not isinstance(root, Dictionary):
         return
 
-    def walk(element: Dictionary, inherited: int | None, parent_page: int | None) -> None:
+    def walk(element: Dictionary, inherited: int | None, parent_page: int | None) -> int | None:
+        """Read `element` and its kids; the page it is on (None: on no page, or met before)."""
         pg = element.get("/Pg")
         page = index.get(pg.objgen, inherited) if isinstance(pg, Dictionary) and pg.is_indirect else inherited
         if page is None:  # no page of its own: the first page below it
             page = _first_page(element, index)
-        if page is None:
-            return
-        piece.page_of[element.objgen] = page
-        if page != parent_page:
-            piece.tops[page].append(element)
+        if page is None or element.objgen in piece.nodes:
+            return None
+        if page != parent_page:  # an element on another page than its parent starts a tree of that page
+            piece.tops[page].append(element.objgen)
+        node = piece.nodes[element.objgen] = _Node(
+            {key: _native(value) for key, value in element.items() if key not in ("/K", "/P", "/Pg")}, [])
+        if isinstance(element.get("/ID"), String):
+            node.id = str(element.ID)
         for kid in _kids(element):
-            if _is_element(kid):
-                walk(kid, page, page)
+            if isinstance(kid, int):
+                node.kids.append(("mcid", int(kid)))
+            elif not isinstance(kid, Dictionary):
+                continue
+            elif kid.get("/Type") == Name.MCR:
+                kid_pg = kid.get("/Pg")
+                if kid_pg is None or (isinstance(kid_pg, Dictionary) and index.get(kid_pg.objgen) == page):
+                    node.kids.append(("mcid", int(kid.MCID)))
+            elif kid.get("/Type") == Name.OBJR:
+                if isinstance(kid.get("/Obj"), Dictionary):
+                    node.kids.append(("objr", kid.Obj.objgen))
+            elif _is_element(kid) and walk(kid, page, page) == page:
+                node.kids.append(("element", kid.objgen))
+        return page
 
     for top in _kids(root):
         if not _is_element(top):
@@ -168,7 +196,29 @@ def _index(piece: Piece) -> None:
     for i, page in enumerate(pdf.pages):
         key = page.obj.get("/StructParents")
         if isinstance(key, int) and int(key) in tree and isinstance(tree[int(key)], Array):
-            piece.nums[i] = list(tree[int(key)])
+            piece.nums[i] = [e.objgen if isinstance(e, Dictionary) and e.is_indirect else None
+                             for e in tree[int(key)]]
+
+
+def _native(value: object) -> object:
+    """A value of a piece's object as Python values, to be set in another Pdf (pikepdf refuses foreign containers)."""
+    if isinstance(value, Dictionary):
+        return {key: _native(v) for key, v in value.items()}
+    if isinstance(value, Array):
+        return [_native(v) for v in value]
+    if isinstance(value, pikepdf.Object) and value.is_indirect:
+        raise ValueError("a structure element's attribute is an indirect object: not made by WeasyPrint")
+    return value
+
+
+def _native_object(value: object) -> object:
+    """`_native` as a pikepdf object (a dictionary or array of Python values is not one)."""
+    native = _native(value)
+    if isinstance(native, dict):
+        return Dictionary(native)
+    if isinstance(native, list):
+        return Array(native)
+    return native
 
 
 def _first_page(element: Dictionary, index: dict[ObjGen, int]) -> int | None:
@@ -217,6 +267,7 @@ class _Assembly:
         self.elements: dict[tuple[int, ObjGen], Dictionary] = {}
         self.annots: dict[tuple[int, ObjGen], Dictionary] = {}
         self.piece_id = {piece: n for n, piece in enumerate(order)}
+        self.page_objs: list[Dictionary] = []
         self.owners: dict[ObjGen, Dictionary] = {}
         """The structure element of each copied annotation that has one."""
 
@@ -224,17 +275,19 @@ class _Assembly:
         out = self.out
         for piece, i in self.selection:
             out.pages.append(piece.pdf.pages[i])
+        # each look-up of out.pages[k] is not free, and there is one per anchor and per element
+        self.page_objs = [page.obj for page in out.pages]
         dests = self._dests()
         self._links(dests)
         first = self.selection[0][0].pdf if self.selection else None
         if first is not None and isinstance(first.Root.get("/StructTreeRoot"), Dictionary):
             self._structure(first.Root.StructTreeRoot)
         if dests:
-            names = Array()
+            names: list[object] = []  # a Python list: growing a pikepdf Array item by item is slow
             for name in sorted(dests):
                 k, x, y = dests[name]
-                names.extend([String(name), Array([out.pages[k].obj, Name.XYZ, x, y, 0])])
-            out.Root.Names = Dictionary(Dests=Dictionary(Names=names))
+                names += [String(name), Array([self.page_objs[k], Name.XYZ, x, y, 0])]
+            out.Root.Names = Dictionary(Dests=Dictionary(Names=Array(names)))
         self._outline()
         page_labels(out, labels)
         self._metadata(first, title)
@@ -256,7 +309,7 @@ class _Assembly:
     def _links(self, dests: dict[str, tuple[int, float, float]]) -> None:
         """Keep the annotations of each page but links to anchors outside this PDF; note the copies."""
         for k, (piece, i) in enumerate(self.selection):
-            target = self.out.pages[k].obj
+            target = self.page_objs[k]
             copied = target.get("/Annots")
             if not isinstance(copied, Array):
                 continue
@@ -279,75 +332,59 @@ class _Assembly:
         out = self.out
         root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
         document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root))
-        kids = Array()
-        for k, (piece, i) in enumerate(self.selection):
-            for top in piece.tops[i]:
-                kids.append(self._element(piece, top, document, k, i))
-        document.K = kids
+        kids = [self._element(piece, top, document, k) for k, (piece, i) in enumerate(self.selection)
+                for top in piece.tops[i]]
+        document.K = Array(kids)
         root.K = Array([document])
-        nums = Array()
+        nums: list[object] = []
         for k, (piece, i) in enumerate(self.selection):
             pid = self.piece_id[piece]
-            entries = [self.elements.get((pid, e.objgen)) if isinstance(e, Dictionary) else None
-                       for e in piece.nums[i]]
+            entries = [self.elements.get((pid, e)) if e is not None else None for e in piece.nums[i]]
             while entries and entries[-1] is None:
                 entries.pop()
-            out.pages[k].obj.StructParents = k
-            nums.extend([k, Array(entries)])
+            self.page_objs[k].StructParents = k
+            nums += [k, Array(entries)]
         key = len(self.selection)
-        for k in range(len(self.selection)):
-            for annot in out.pages[k].obj.get("/Annots", Array()):
+        for page in self.page_objs:
+            for annot in page.get("/Annots", Array()):
                 owner = self.owners.get(annot.objgen)
                 if owner is None:
                     if "/StructParent" in annot:
                         del annot["/StructParent"]
                     continue
                 annot.StructParent = key
-                nums.extend([key, owner])
+                nums += [key, owner]
                 key += 1
-        root.ParentTree = out.make_indirect(Dictionary(Nums=nums))
+        root.ParentTree = out.make_indirect(Dictionary(Nums=Array(nums)))
         root.ParentTreeNextKey = key
         if isinstance(source_root.get("/RoleMap"), Dictionary):
-            root.RoleMap = _plain(out, source_root.RoleMap)
+            root.RoleMap = _native_object(source_root.RoleMap)
         out.Root.StructTreeRoot = root
 
-    def _element(self, piece: Piece, element: Dictionary, parent: Dictionary, k: int, i: int) -> Dictionary:
-        """A copy of `element` and of its kids on page `i` of the piece, on page `k` of this PDF."""
-        out = self.out
+    def _element(self, piece: Piece, key: ObjGen, parent: Dictionary, k: int) -> Dictionary:
+        """This PDF's copy of element `key` of the piece and of its kids on the same page, on page `k`."""
+        node = piece.nodes[key]
         pid = self.piece_id[piece]
-        page = out.pages[k].obj
+        page = self.page_objs[k]
+        fields = {**node.fields, "/P": parent, "/Pg": page}
         prefix = self.prefix[piece]
-        new = out.make_indirect(Dictionary())
-        for key, value in element.items():
-            if key in ("/K", "/P", "/Pg"):
-                continue
-            if prefix and key == "/ID" and isinstance(value, String):
-                new[key] = String(prefix + str(value))
-            elif prefix and key == "/A":
-                new[key] = _prefixed_headers(out, value, prefix)
-            else:
-                new[key] = _plain(out, value)
-        new.P = parent
-        new.Pg = page
-        self.elements[(pid, element.objgen)] = new
-        kids = Array()
-        for kid in _kids(element):
-            if isinstance(kid, int):
-                kids.append(kid)
-            elif not isinstance(kid, Dictionary):
-                continue
-            elif kid.get("/Type") == Name.MCR:
-                pg = kid.get("/Pg")
-                if pg is None or (isinstance(pg, Dictionary) and piece.index.get(pg.objgen) == i):
-                    kids.append(Dictionary(Type=Name.MCR, MCID=kid.MCID, Pg=page))
-            elif kid.get("/Type") == Name.OBJR:
-                annot = self.annots.get((pid, kid.Obj.objgen)) if isinstance(kid.get("/Obj"), Dictionary) else None
-                if annot is not None:
-                    kids.append(out.make_indirect(Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)))
-                    self.owners[annot.objgen] = new
-            elif _is_element(kid) and piece.page_of.get(kid.objgen) == i:
-                kids.append(self._element(piece, kid, new, k, i))
-        new.K = kids
+        if prefix:  # table-header ids are unique within a piece: another piece's get its key in front
+            if node.id is not None:
+                fields["/ID"] = String(prefix + node.id)
+            if "/A" in fields:
+                fields["/A"] = _prefixed_headers(fields["/A"], prefix)
+        new = self.out.make_indirect(Dictionary(fields))
+        self.elements[(pid, key)] = new
+        kids: list[object] = []
+        for kind, value in node.kids:
+            if kind == "mcid":
+                kids.append(value)
+            elif kind == "element":
+                kids.append(self._element(piece, value, new, k))  # type: ignore[arg-type]
+            elif (annot := self.annots.get((pid, value))) is not None:  # type: ignore[arg-type]
+                kids.append(self.out.make_indirect(Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)))
+                self.owners[annot.objgen] = new
+        new.K = Array(kids)
         return new
 
     # -- outline and metadata
@@ -370,7 +407,7 @@ class _Assembly:
         items: list[Dictionary] = []
         for label, (page, x, y), children, state in bookmarks:
             item = self.out.make_indirect(Dictionary(
-                Title=String(label), Dest=Array([self.out.pages[page].obj, Name.XYZ, x, y, 0]), Parent=parent))
+                Title=String(label), Dest=Array([self.page_objs[page], Name.XYZ, x, y, 0]), Parent=parent))
             kids, kid_count = self._outline_items(children, item)
             item.Count = -kid_count if state == "closed" else kid_count
             if state != "closed":
@@ -389,8 +426,8 @@ class _Assembly:
         if first is not None:
             for key in ("/Lang", "/MarkInfo", "/ViewerPreferences"):
                 if key in first.Root:
-                    out.Root[key] = _plain(out, first.Root[key])
-            info = Dictionary({k: _plain(out, v) for k, v in first.docinfo.items() if k != "/Title"})
+                    out.Root[key] = _native_object(first.Root[key])
+            info = Dictionary({k: _native(v) for k, v in first.docinfo.items() if k != "/Title"})
         else:
             info = Dictionary()
         info.Title = String(title)
@@ -403,25 +440,13 @@ class _Assembly:
                                             Filter=Name.FlateDecode)
 
 
-def _plain(out: pikepdf.Pdf, value: object) -> object:
-    """A copy of a leaf value for `out`: direct containers rebuilt, indirect objects copied across."""
-    if isinstance(value, pikepdf.Object) and value.is_indirect:
-        return out.copy_foreign(value)
-    if isinstance(value, Dictionary):
-        return Dictionary({k: _plain(out, v) for k, v in value.items()})
-    if isinstance(value, Array):
-        return Array([_plain(out, v) for v in value])
+def _prefixed_headers(value: object, prefix: str) -> object:
+    """Attributes (one dictionary or an array of them, as Python values) with /Headers ids given `prefix`."""
+    if isinstance(value, list):
+        return [_prefixed_headers(v, prefix) for v in value]
+    if isinstance(value, dict) and isinstance(value.get("/Headers"), list):
+        return {**value, "/Headers": [String(prefix + str(h)) for h in value["/Headers"]]}
     return value
-
-
-def _prefixed_headers(out: pikepdf.Pdf, value: object, prefix: str) -> object:
-    """Attributes with table-header ids (/Headers) given `prefix`."""
-    if isinstance(value, Array):
-        return Array([_prefixed_headers(out, v, prefix) for v in value])
-    copied = _plain(out, value)
-    if isinstance(copied, Dictionary) and isinstance(copied.get("/Headers"), Array):
-        copied.Headers = Array([String(prefix + str(h)) for h in copied.Headers])
-    return copied
 
 
 def assemble(template: LaidOut, selection: list[tuple[Piece, int]], title: str, labels: Labels) -> bytes:
