@@ -9,19 +9,25 @@ Run it from the top of the project (as `make bench` does):
 What it does:
 
 1. Writes a synthetic content project into a temporary folder (deterministic: a fixed seed): one
-   committee, one meeting, two standard items without papers and ten items with long cover reports
+   committee, one meeting, three standard items without papers and ten items with long cover reports
    (numbered paragraphs, lists, long tables, cross references), one landscape Markdown appendix
-   and one existing PDF appendix.  No supplementary or exempt items, so the agenda pack is the
-   whole pack.  `check_project` must report no errors.
+   and one existing PDF appendix.  Item 9 is published later (a supplement: a supplementary pack
+   and a consolidated pack) and item 10 is exempt in Part B (a members' pack; its report links to a
+   public one), so the meeting writes what `pack build` writes for such a meeting: four packs and
+   the item and paper PDFs.  `check_project` must report no errors.
 2. Runs the pack once in a child process to capture the HTML, base URL and first page number of
-   its numbered body (`pdf/pack.html`), untimed.
+   each run's numbered body (`pdf/pack.html`: agenda, supplement, exempt), untimed.
 3. Times three variants, each measurement in its own fresh process, in rounds whose order is
    reversed every other round (A B A2, A2 B A, ...) so that drift on a shared machine hits all:
 
-   A   "pack": `render_packs(env, meeting, item_pdfs=False)`, the finished agenda pack;
-   B   "weasyprint": the captured body HTML with the pack's stylesheet and FontConfiguration,
-       `HTML(string=..., base_url=...).render(...)` then `.write_pdf(pdf_variant="pdf/ua-1")`;
-   A2  "pack-all": `render_packs(env, meeting, item_pdfs=True)` (context only, not the target).
+   A   "pack": `render_packs(env, meeting, item_pdfs=False)`: the four packs;
+   B   "weasyprint": each captured body HTML with the pack's stylesheet and FontConfiguration,
+       `HTML(string=..., base_url=...).render(...)` then `.write_pdf(pdf_variant="pdf/ua-1")`:
+       one WeasyPrint render of the meeting's numbered pages, each run once;
+   A2  "pack-all": `render_packs(env, meeting, item_pdfs=True)`: every PDF of the meeting, the
+       target of issue 11 (all of them <= 1.25 x B);
+   A2 before, with `--before SRC`: A2 with meetingpack imported from another checkout's src/
+       (PYTHONPATH), in the same rounds, so that old and new code are measured side by side.
 
    The timed region starts from the checked, resolved meeting: imports, start-up, loading,
    checking and resolving are not counted.  A *includes* Markdown -> HTML (it is part of what
@@ -45,7 +51,8 @@ calls stays inside that chunk.  `--no-cushion` measures without it (what `pack b
 whatever depth it happens to call WeasyPrint).
 
 Prints a table: pages, seconds (median, min), A/B and the overhead (A/B - 1) against the 25%
-target, peak RSS, and where A's time goes.  Always exits 0 when the measurements ran: this is a
+target, A2/B for each round (the target is met only if met in every round), peak RSS, and where
+each variant's time goes.  Always exits 0 when the measurements ran: this is a
 measurement, not a test.
 
 `--variant NAME --project DIR --json` is the internal child mode (one measurement, JSON out).
@@ -74,10 +81,14 @@ TOPIC_ITEMS = 10
 PDF_APPENDIX_PAGES = 4
 PDF_APPENDIX_ITEM = 6  # the topic item (1-based) that gets the existing PDF appendix
 LANDSCAPE_APPENDIX_ITEM = 3  # the topic item that gets a landscape Markdown appendix
+SUPPLEMENT_ITEM = 9  # the topic item published later, in a supplement (a supplementary pack + consolidated)
+EXEMPT_ITEM = 10  # the topic item taken in Part B, exempt (a members' pack)
+SUPPLEMENT_DATE = "2026-05-13"
 VARIANTS = {
-    "pack": "A  pack (item_pdfs=False)",
-    "weasyprint": "B  WeasyPrint alone",
-    "pack-all": "A2 pack + item PDFs (context)",
+    "pack": "A  packs (item_pdfs=False)",
+    "weasyprint": "B  WeasyPrint alone, each run",
+    "pack-all": "A2 every PDF of the meeting",
+    "pack-all-before": "A2 before (--before)",
 }
 
 # Pages of the finished pack ~= FIXED_PAGES + TOPIC_ITEMS * (PAGES_PER_REPORT + PAGES_PER_SECTION * s),
@@ -143,7 +154,7 @@ def _table(t: Text, caption: str, rows: int) -> str:
     return "\n".join(lines)
 
 
-def _report(t: Text, n: int, title: str, sections: int, xrefs: list[tuple[str, str]]) -> str:
+def _report(t: Text, n: int, title: str, sections: int, xrefs: list[tuple[str, str]], exempt: bool = False) -> str:
     who = SURNAMES[n % len(SURNAMES)]
     out = [
         "---", "kind: report", f'title: "{title}"', f"date: {MEETING_DATE}",
@@ -154,6 +165,7 @@ def _report(t: Text, n: int, title: str, sections: int, xrefs: list[tuple[str, s
         f"  email: alex.{who.lower()}@bench.example",
         "director:", "  name: Sam Holloway", "  title: Director of Children's Services",
         "background_papers:", f"  - {t.phrase().capitalize()}", f"  - {t.phrase().capitalize()}",
+        *(["exempt_paragraph: 3"] if exempt else []),
         "---", "",
         "## Executive summary", "", t.paragraph(), "", t.paragraph(), "",
         "## Exempt information", "", "This report is not exempt.", "",
@@ -255,25 +267,39 @@ def write_project(root: Path, pages: int) -> dict[str, object]:
         + "governance_officer:\n  name: Priya Shah\n  title: Governance Officer\n"
         "  email: priya.shah@bench.example\n"
         "standard_items:\n  - key: apologies\n    title: Apologies for absence\n"
+        "  - key: exclusion\n    title: To consider the extent, if any, to which the public and press are to be "
+        "excluded from the meeting\n"
         "  - key: declarations\n    title: Declarations of interest\n"
         "    note: Members declare any interests in the items below.\n", encoding="utf-8")
     titles = [f"{SERVICES[k]}: {t.phrase(2, 4)}" for k in range(TOPIC_ITEMS)]
     reports = [f"report-{k + 1:02d}.md" for k in range(TOPIC_ITEMS)]
     landscape = "appendix-action-plan.md"
     letter = "inspection-letter.pdf"
-    agenda = ["agenda:", "  part_a:", "    - standard: apologies", "    - standard: declarations"]
+    agenda = ["agenda:", "  part_a:", "    - standard: apologies", "    - standard: exclusion",
+              "    - standard: declarations"]
+    part_b = ["  part_b:"]
     for k in range(TOPIC_ITEMS):
         xrefs = []
         if k + 1 == LANDSCAPE_APPENDIX_ITEM:
             xrefs.append(("Appendix 1", landscape))
             xrefs.append(("its summary", landscape + "#summary"))
+        if k + 1 == EXEMPT_ITEM:  # Part B refers to a public paper: a link across the members' pack
+            xrefs.append(("the first report", reports[0]))
         if k % 3 == 1:
             other = (k + 4) % TOPIC_ITEMS
             xrefs.append((f"the report on {SERVICES[other].lower()}", reports[other]))
         size = sections + (k % 3) - 1
-        (meeting_dir / reports[k]).write_text(_report(t, k + 1, titles[k], max(1, size), xrefs) + "\n",
+        exempt = k + 1 == EXEMPT_ITEM
+        (meeting_dir / reports[k]).write_text(_report(t, k + 1, titles[k], max(1, size), xrefs, exempt) + "\n",
                                                encoding="utf-8")
-        agenda += [f'    - title: "{titles[k]}"', "      documents:", f"        - {reports[k]}"]
+        if exempt:
+            part_b += [f'    - title: "{titles[k]}"', "      exempt_paragraph: 3", "      documents:",
+                       f"        - {reports[k]}"]
+            continue
+        agenda += [f'    - title: "{titles[k]}"']
+        if k + 1 == SUPPLEMENT_ITEM:
+            agenda += [f"      published_on: {SUPPLEMENT_DATE}"]
+        agenda += ["      documents:", f"        - {reports[k]}"]
         if k + 1 == LANDSCAPE_APPENDIX_ITEM:
             (meeting_dir / landscape).write_text(_landscape_appendix(t), encoding="utf-8")
             agenda.append(f"        - {landscape}")
@@ -286,8 +312,9 @@ def write_project(root: Path, pages: int) -> dict[str, object]:
     (meeting_dir / "meeting.yaml").write_text(
         f"date: {MEETING_DATE}\nstart_time: \"10:00\"\nvenue: Committee Room 1, Town Hall, Benchtown BT1 1AA\n"
         "issued_on: 2026-05-08\nissued_by:\n  name: Jo Bloggs\n  title: Chief Executive\n"
-        + "\n".join(agenda) + "\n", encoding="utf-8")
-    return {"topic_items": TOPIC_ITEMS, "sections_per_report": sections, "pdf_appendix_pages": PDF_APPENDIX_PAGES}
+        + "\n".join(agenda + part_b) + "\n", encoding="utf-8")
+    return {"topic_items": TOPIC_ITEMS, "sections_per_report": sections, "pdf_appendix_pages": PDF_APPENDIX_PAGES,
+            "supplement_item": SUPPLEMENT_ITEM, "exempt_item": EXEMPT_ITEM}
 
 
 # ---------------------------------------------------------------------------------------- child side
@@ -400,11 +427,8 @@ def _install(phases: Phases, capture: dict[str, object] | None = None) -> bool:
         finally:
             phases.add(f"render {template}", time.perf_counter() - start)
             phases.template = outer
-            if capture is not None and template == "pdf/pack.html":
-                capture.update(phases_last_html)
-                capture["first_page"] = first_page
-                capture["template"] = template
-                capture["stylesheets"] = 1 + (first_page is not None)
+            if capture is not None and template == "pdf/pack.html":  # one per run: agenda, supplement, exempt
+                capture.setdefault("runs", []).append({**phases_last_html, "first_page": first_page})
 
     pdfmod._Renderer.render = render
     phases_last_html: dict[str, object] = {}
@@ -422,7 +446,11 @@ def _install(phases: Phases, capture: dict[str, object] | None = None) -> bool:
     phases.wrap(weasyprint.HTML, "__init__", "html parse", per_template=True)
     phases.wrap(weasyprint.HTML, "render", "layout", per_template=True)
     phases.wrap(Document, "write_pdf", "write_pdf")
-    phases.wrap(pdfmod, "_write", "write")
+    # the code before page copies (--before) wrote each PDF with _write; now pieces are written once and
+    # every PDF is assembled from them (render/assemble.py)
+    for name, key in (("_write", "write"), ("write_piece", "write"), ("assemble", "assemble")):
+        if hasattr(pdfmod, name):
+            phases.wrap(pdfmod, name, key)
     phases.wrap(pdfmod, "_underlay", "underlay")
     phases.wrap(pdfmod.tagging, "mark_page_furniture", "furniture")
     return isinstance(pdfmod.tagging, types.ModuleType)
@@ -457,7 +485,6 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
     captured = None
     if variant == "weasyprint":
         captured = json.loads((workdir / "captured.json").read_text(encoding="utf-8"))
-        captured["html"] = (workdir / "captured.html").read_text(encoding="utf-8")
     # Untimed warm-up, the same in every variant: initialise fontconfig and Pango, import lazy modules.
     HTML(string="<p>warm-up</p>").render().write_pdf(pdf_variant="pdf/ua-1")
     call = _cushion() if cushion else _direct
@@ -467,41 +494,52 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
     gc.collect()
     baseline = _proc_status_kib("VmRSS")
 
-    def weasyprint_alone() -> tuple[bytes, int, int]:
+    def weasyprint_alone() -> tuple[list[bytes], int, int]:
+        """Each run's numbered pages laid out and written once: one WeasyPrint render of the meeting's pages."""
         assert captured is not None
         # As _Renderer builds them: one FontConfiguration, the pack stylesheet, the first-page counter.
         renderer = pdfmod._Renderer(env, meeting)
-        sheets = [renderer.css]
-        if captured["first_page"] is not None:
-            sheets.append(CSS(string=f"@page :first {{ counter-reset: page {captured['first_page']} }}",
-                              font_config=renderer.fonts))
-        laid_out = HTML(string=captured["html"], base_url=captured["base_url"]).render(
-            stylesheets=sheets, font_config=renderer.fonts)
-        return laid_out.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False), len(laid_out.pages), 1
+        written, pages = [], 0
+        for run in captured["runs"]:
+            sheets = [renderer.css]
+            if run["first_page"] is not None:
+                sheets.append(CSS(string=f"@page :first {{ counter-reset: page {run['first_page']} }}",
+                                  font_config=renderer.fonts))
+            laid_out = HTML(string=(workdir / run["html"]).read_text(encoding="utf-8"), base_url=run["base_url"]
+                            ).render(stylesheets=sheets, font_config=renderer.fonts)
+            written.append(laid_out.write_pdf(pdf_variant="pdf/ua-1", uncompressed_pdf=False))
+            pages += len(laid_out.pages)
+        return written, pages, len(written)
 
-    def pack() -> tuple[bytes, int, int]:
+    def pack() -> tuple[list[bytes], int, int]:
         nonlocal packs
         packs = pdfmod.render_packs(env, meeting, item_pdfs=(variant == "pack-all"))
-        return packs.agenda.pdf, packs.agenda.total_pages, phases.calls.get("write", 0)  # PDFs written
+        files = [*packs.public, *([packs.members] if packs.members else []), *packs.item_pdfs.values(),
+                 *{id(p.pdf): p for p in packs.document_pdfs.values()}.values()]
+        return [packs.agenda.pdf], packs.agenda.total_pages, len(files)  # PDFs the build writes
 
     packs = None
     work = weasyprint_alone if variant == "weasyprint" else pack
     usage = resource.getrusage(resource.RUSAGE_SELF)
     gc_timer.active = True
     start, cpu_start = time.perf_counter(), time.process_time()
-    data, pages, outputs = call(work)
+    written, pages, outputs = call(work)
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     gc_timer.active = False
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - usage.ru_minflt
-    if packs is not None and (packs.supplements or packs.members is not None):
-        sys.exit("the synthetic meeting must have no supplementary or exempt items")
+    if packs is not None and not (packs.supplements and packs.members is not None):
+        sys.exit("the synthetic meeting must have a supplement and an exempt item")
     peak = _proc_status_kib("VmHWM")
     maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        if len(pdf.pages) != pages:
-            sys.exit(f"{variant}: {len(pdf.pages)} pages in the PDF but {pages} expected")
+    found = 0
+    for data in written:
+        with pikepdf.open(io.BytesIO(data)) as pdf:
+            found += len(pdf.pages)
+    if found != pages:
+        sys.exit(f"{variant}: {found} pages in the PDFs but {pages} expected")
     result: dict[str, object] = {
-        "variant": variant, "seconds": seconds, "cpu_seconds": cpu_seconds, "pages": pages, "bytes": len(data),
+        "variant": variant, "seconds": seconds, "cpu_seconds": cpu_seconds, "pages": pages,
+        "bytes": sum(len(d) for d in written),
         "outputs": outputs, "cushion": cushion, "minor_faults": faults, "gc_seconds": gc_timer.seconds,
         "gc_collections": gc_timer.count, "body_layout_pages": phases.body_layout_pages,
         "peak_rss_mib": _mib(peak), "baseline_rss_mib": _mib(baseline), "ru_maxrss_mib": _mib(maxrss),
@@ -510,10 +548,16 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
     if packs is not None:
         result["front_pages"] = packs.agenda.front_pages
         result["body_pages"] = packs.agenda.pages.count if packs.agenda.pages else 0
+        result["meeting_pages"] = packs.pages_laid_out - packs.members.front_pages  # every run, exempt too
+        result["pdf_bytes"] = sum(len(f.pdf) for f in [*packs.public, packs.members, *packs.item_pdfs.values(),
+                                                       *packs.document_pdfs.values()])
     if capture is not None:
-        if not capture.get("html"):
+        if not capture.get("runs"):
             sys.exit("capture: the pack never rendered pdf/pack.html")
-        (workdir / "captured.html").write_text(capture.pop("html"), encoding="utf-8")
+        for n, run in enumerate(capture["runs"]):
+            name = f"captured-{n}.html"
+            (workdir / name).write_text(run.pop("html"), encoding="utf-8")
+            run["html"] = name
         (workdir / "captured.json").write_text(json.dumps(capture), encoding="utf-8")
     return result
 
@@ -528,8 +572,8 @@ def depth_scan(project_dir: Path, workdir: Path) -> dict[str, object]:
     from meetingpack.render import pdf as pdfmod
 
     env, meeting, _ = _load(project_dir)
-    captured = json.loads((workdir / "captured.json").read_text(encoding="utf-8"))
-    source = (workdir / "captured.html").read_text(encoding="utf-8")
+    captured = json.loads((workdir / "captured.json").read_text(encoding="utf-8"))["runs"][0]  # the agenda's body
+    source = (workdir / captured["html"]).read_text(encoding="utf-8")
     HTML(string="<p>warm-up</p>").render().write_pdf(pdf_variant="pdf/ua-1")
     cushion = _cushion()
 
@@ -573,14 +617,22 @@ def report_depth_scan(result: dict[str, object]) -> None:
 
 # ---------------------------------------------------------------------------------------- parent side
 
-def run_child(variant: str, project_dir: Path, workdir: Path, cushion: bool) -> dict[str, object]:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--variant", variant, "--project", str(project_dir),
-           "--workdir", str(workdir), "--json"] + ([] if cushion else ["--no-cushion"])
-    proc = subprocess.run(cmd, capture_output=True, text=True, check=False)
+def run_child(variant: str, project_dir: Path, workdir: Path, cushion: bool,
+              before: Path | None = None) -> dict[str, object]:
+    """One measurement in a fresh process; `-before` variants import meetingpack from `before` (a src/ folder)."""
+    env = dict(os.environ)
+    if variant.endswith("-before"):
+        assert before is not None
+        env["PYTHONPATH"] = str(before)
+    cmd = [sys.executable, str(Path(__file__).resolve()), "--variant", variant.removesuffix("-before"),
+           "--project", str(project_dir), "--workdir", str(workdir), "--json"] + ([] if cushion else ["--no-cushion"])
+    proc = subprocess.run(cmd, capture_output=True, text=True, check=False, env=env)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"the {variant} run failed (exit {proc.returncode}); see above")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    result["variant"] = variant
+    return result
 
 
 def _median(values: list[float]) -> float:
@@ -618,7 +670,9 @@ def _phase_rows(runs: list[dict[str, object]], variant: str) -> list[tuple[str, 
                 "WeasyPrint write_pdf (pdf/ua-1), every output": write_pdf,
                 "pikepdf: appendix underlay (_underlay)": underlay,
                 "pikepdf: furniture -> artifacts (mark_page_furniture)": furniture,
-                "pikepdf: open, page labels, save; page copy (rest of _write)": write - write_pdf - underlay - furniture,
+                "pikepdf: open, resources, sanitise... (rest of write_piece/_write)": write - write_pdf - underlay
+                - furniture,
+                "pikepdf: page copies, structure, outline, save (assemble)": get(run, "assemble"),
             }
         rows["other (unwrapped: ranges, bookkeeping, Python glue)"] = run["seconds"] - sum(rows.values())
         return rows
@@ -631,16 +685,17 @@ def report(results: dict[str, list[dict[str, object]]], info: dict[str, object],
            order: list[list[str]]) -> None:
     pack, alone = results["pack"], results["weasyprint"]
     first = pack[0]
-    print(f"Synthetic pack: {first['pages']} pages ({first['front_pages']} front sheet + "
-          f"{first['body_pages']} numbered), {info['topic_items']} items with cover reports "
-          f"({info['sections_per_report']} +/- 1 background sections each), 1 landscape Markdown appendix, "
-          f"1 PDF appendix ({info['pdf_appendix_pages']} pages).")
+    print(f"Synthetic meeting: {first['meeting_pages']} numbered pages in three runs (agenda pack: {first['pages']} "
+          f"pages, {first['front_pages']} front sheet + {first['body_pages']} numbered), {info['topic_items']} items "
+          f"with cover reports ({info['sections_per_report']} +/- 1 background sections each; item "
+          f"{info['supplement_item']} in a supplement, item {info['exempt_item']} exempt in Part B), 1 landscape "
+          f"Markdown appendix, 1 PDF appendix ({info['pdf_appendix_pages']} pages).")
     print(f"Each measurement in a fresh process; {repeat} per variant; order by round: "
           + ", ".join(" ".join(r) for r in order) + ".")
     print("Timed: resolved meeting -> finished PDF bytes. Not timed: start-up, imports, check, resolve, "
           "a one-page warm-up render.")
-    print("A includes Markdown -> HTML; B starts from the HTML captured from A's pdf/pack.html render "
-          f"(B laid out {alone[0]['pages']} pages, A's body layout {first['body_layout_pages']}).")
+    print("A includes Markdown -> HTML; B starts from the HTML captured from A's pdf/pack.html renders, one per run "
+          f"(B laid out and wrote {alone[0]['pages']} pages in {alone[0]['outputs']} PDFs).")
     print("Stack cushion: " + ("on (see the module docstring)" if first["cushion"] else
                                "OFF: times include CPython 3.11 stack-chunk churn at whatever depth each call runs"))
     if not all(r["real_tagging"] for rs in results.values() for r in rs):
@@ -676,12 +731,25 @@ def report(results: dict[str, list[dict[str, object]]], info: dict[str, object],
     print(f"A/B, each round:         {' '.join(f'{x:.3f}' for x in paired)}")
     print(f"A without Markdown / B:  {(a_med - md) / b_med:.3f}  overhead {100 * ((a_med - md) / b_med - 1):+5.1f}%  "
           f"(Markdown -> HTML: median {md:.2f} s)")
-    if "pack-all" in results:
-        a2 = _median([r["seconds"] for r in results["pack-all"]])
-        print(f"A2/B, median wall time:  {a2 / b_med:.3f}  (A2 writes {results['pack-all'][0]['outputs']} PDFs: "
-              "the pack, one per item, one per Markdown paper; context only)")
+    for variant in ("pack-all", "pack-all-before"):
+        if variant not in results:
+            continue
+        runs = results[variant]
+        ratios = [a["seconds"] / b["seconds"] for a, b in zip(runs, alone)]
+        cpu_ratios = [a["cpu_seconds"] / b["cpu_seconds"] for a, b in zip(runs, alone)]
+        name = "A2/B" if variant == "pack-all" else "A2 before/B"
+        met = "met in every round" if max(ratios) <= 1 + TARGET_OVERHEAD else "NOT met in every round"
+        print(f"{name + ', each round:':24} {' '.join(f'{x:.3f}' for x in ratios)}  median {_median(ratios):.3f} "
+              f"(range {min(ratios):.3f}-{max(ratios):.3f}); CPU median {_median(cpu_ratios):.3f}  "
+              f"(target <= {1 + TARGET_OVERHEAD:.2f}: {met})")
+        print(f"{'':24} {runs[0]['outputs']} PDFs, {runs[0]['pdf_bytes'] / 1e6:.2f} MB, from "
+              f"{runs[0]['meeting_pages']} numbered pages; B wrote {alone[0]['pages']} pages in "
+              f"{alone[0]['outputs']} PDFs, {alone[0]['bytes'] / 1e6:.2f} MB")
+    if "pack-all" in results and "pack-all-before" in results:
+        now = [a["seconds"] / b["seconds"] for a, b in zip(results["pack-all"], results["pack-all-before"])]
+        print(f"{'A2 now/before, rounds:':24} {' '.join(f'{x:.3f}' for x in now)}  median {_median(now):.3f}")
     print()
-    for variant in ("pack", "weasyprint", "pack-all"):
+    for variant in ("pack", "weasyprint", "pack-all", "pack-all-before"):
         runs = results.get(variant)
         if not runs:
             continue
@@ -715,6 +783,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="measurements per variant (default 3)")
     parser.add_argument("--pages", type=int, default=150, help="target size of the pack in pages (default 150)")
     parser.add_argument("--no-items", action="store_true", help="skip variant A2 (pack with per-item PDFs)")
+    parser.add_argument("--before", type=Path,
+                        help="also time A2 with meetingpack imported from this src/ folder (another checkout, e.g. "
+                             "`git worktree add /tmp/before <commit>` then /tmp/before/src), side by side")
     parser.add_argument("--no-cushion", action="store_true",
                         help="run the timed work at its natural stack depth (see the module docstring)")
     parser.add_argument("--keep", type=Path, help="write the synthetic project here and keep it")
@@ -752,14 +823,15 @@ def main(argv: list[str] | None = None) -> int:
             report_depth_scan(run_child("depth-scan", project_dir, workdir, True))
             return 0
         print(f"Capture run: {capture['pages']} pages; starting {args.repeat} rounds ...", flush=True)
-        variants = ["pack", "weasyprint"] + ([] if args.no_items else ["pack-all"])
+        variants = ["pack", "weasyprint"] + ([] if args.no_items else ["pack-all"]) \
+            + (["pack-all-before"] if args.before else [])
         results: dict[str, list[dict[str, object]]] = {v: [] for v in variants}
         order = []
         for r in range(args.repeat):
             round_order = variants if r % 2 == 0 else variants[::-1]
             order.append(round_order)
             for variant in round_order:
-                result = run_child(variant, project_dir, workdir, not args.no_cushion)
+                result = run_child(variant, project_dir, workdir, not args.no_cushion, args.before)
                 results[variant].append(result)
                 print(f"  round {r + 1}: {variant:10} {result['seconds']:7.2f} s  "
                       f"peak {result['peak_rss_mib']:.0f} MiB", flush=True)
