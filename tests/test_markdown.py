@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from meetingpack.render.markdown import Options, Rendered, render_markdown
+from meetingpack.render.markdown import Options, Rendered, render_markdown, renumbered
 
 
 def render(text: str, **options: object) -> Rendered:
@@ -282,3 +282,15 @@ def test_a_table_without_caption_is_a_region_named_by_its_number() -> None:
     html = render("| A |\n|---|\n| 1 |\n\n| B |\n|---|\n| 2 |\n", id_prefix="x-").html
     assert html.count('<div class="table-scroll" role="region" tabindex="0"') == 2
     assert 'aria-label="Table 1"' in html and 'aria-label="Table 2"' in html
+
+
+@pytest.mark.parametrize("start", [1, 2, 36, 410])
+def test_minutes_numbered_from_1_then_renumbered_are_as_if_numbered_from_the_start(start: int) -> None:
+    """The records take the analysis made once per document (numbered from 1) and renumber it."""
+    text = MINUTES + "\n## Exempt matter {exempt=3}\n\nRESOLVED that the sale proceed.\n\n## Close\n\nRESOLVED:\n\n" \
+        "1. to meet again;\n2. to thank the officers.\n"
+    direct = render(text, minute_start=start)
+    later = renumbered(render(text, minute_start=1), start)
+    assert direct.minutes and direct.resolutions and direct.exempt
+    assert (later.minutes, later.resolutions, later.exempt) == (direct.minutes, direct.resolutions, direct.exempt)
+    assert {r.reference for r in later.resolutions} >= {f"{start + 1}(i)", f"{start + 1}(ii)"}

@@ -27,15 +27,15 @@ from ..load import Project
 from ..opendata import calendars, decisions_json, meeting_json, papers_feed, sitemap
 from ..processes import die_with_parent
 from ..publish import Published, beside, load_published, output_lock, publish, unchanged
-from ..records import CommitteeRecords, project_records
+from ..records import CommitteeRecords
 from ..render.pdf import MeetingPacks, PackFile, render_packs
 from ..render.templates import make_environment
 from ..reporter import Reporter
-from ..resolve import ResolvedMeeting, resolve_project
+from ..resolve import ResolvedMeeting
 from ..search import index_site
 from ..site import Output, pdf_file, render_meeting_site, render_site_pages
 from ..tasks import PagesRecord, PageTasks, page_key
-from .check import check_project
+from .check import Checked, checked_project
 
 
 @dataclass
@@ -257,12 +257,13 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
             if last is not None:
                 return BuildResult(Report(source, last.diagnostics), last.meetings, last.files, out,
                                    reused=last.meetings, unchanged=True)
-    project, report = check_project(source)
+    checked = checked_project(source)
+    report = checked.report
     report.raise_if_errors()
-    assert project is not None
+    assert checked.project is not None and checked.meetings is not None and checked.records is not None
     # The lock comes after the checks: a build with errors writes nothing, not even the lock file.
     with output_lock(out, wait=wait, say=notice or reporter):
-        result = _build(project, report, out, reporter, jobs, RenderCache(folder, use=not clean))
+        result = _build(checked, out, reporter, jobs, RenderCache(folder, use=not clean))
         state.save(digest, report.diagnostics, result.meetings, result.files, out)
         return result
 
@@ -340,10 +341,9 @@ def _packs(project: Project, meetings: list[ResolvedMeeting], plan: _Plan, jobs:
     cache.prune()
 
 
-def _build(project: Project, report: Report, out: Path, progress: Reporter,
-           jobs: int | None, cache: RenderCache) -> BuildResult:
-    meetings = resolve_project(project)
-    records = project_records(meetings)
+def _build(checked: Checked, out: Path, progress: Reporter, jobs: int | None, cache: RenderCache) -> BuildResult:
+    project, report, meetings, records = checked.project, checked.report, checked.meetings, checked.records
+    assert project is not None and meetings is not None and records is not None
     jobs = default_jobs() if jobs is None else jobs
     counts: dict[str, int] = {}
     index = cache.folder / "published.json"

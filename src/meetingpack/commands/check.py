@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 from ..errors import Report
 from ..load import Project, load_project
 from ..outputs import check_outputs
-from ..records import check_records, project_records
-from ..resolve import resolve_project
+from ..records import CommitteeRecords, check_records, project_records
+from ..resolve import ResolvedMeeting, resolve_project
 from ..validate import validate_project
+
+
+@dataclass
+class Checked:
+    """What checking found: the project (None if it could not be loaded), every problem, and, when the
+    content is sound, the resolved meetings and the committees' records (so that a build does not
+    work them out again)."""
+
+    project: Project | None
+    report: Report
+    meetings: list[ResolvedMeeting] | None = None
+    records: dict[str, CommitteeRecords] | None = None
+
+
+def checked_project(source: Path) -> Checked:
+    """Load and validate; then resolve and check across meetings, if the content is otherwise sound."""
+    report = Report(source)
+    project = load_project(source, report)
+    checked = Checked(project, report)
+    if project is not None:
+        validate_project(project, report)
+        if not report.errors:  # follow-ups and outputs are checked across meetings, on content otherwise sound
+            checked.meetings = resolve_project(project)
+            check_outputs(checked.meetings, report)
+            checked.records = project_records(checked.meetings)
+            check_records(checked.records, report)
+    return checked
 
 
 def check_project(source: Path) -> tuple[Project | None, Report]:
     """Load and validate; the project is None when it could not be loaded at all."""
-    report = Report(source)
-    project = load_project(source, report)
-    if project is not None:
-        validate_project(project, report)
-        if not report.errors:  # follow-ups and outputs are checked across meetings, on content otherwise sound
-            meetings = resolve_project(project)
-            check_outputs(meetings, report)
-            check_records(project_records(meetings), report)
-    return project, report
+    checked = checked_project(source)
+    return checked.project, checked.report
