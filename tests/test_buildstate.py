@@ -13,10 +13,10 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers_content import original, project
-from meetingpack import buildstate
+
 from meetingpack.commands.build import BuildResult, build_project
+from meetingpack.engine import state as buildstate
 from meetingpack.errors import ContentError
 
 PAPER = "panel/2026-01-12/report-budget.md"

@@ -17,10 +17,10 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
 from helpers_content import original, project
-from meetingpack.cache import MAGIC
+
 from meetingpack.commands.build import BuildResult, build_project
+from meetingpack.engine.cache import MAGIC
 
 SECOND = "panel/2026-02-09"
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="60" height="30"><rect width="{w}" height="30"/></svg>'
@@ -213,7 +213,7 @@ def test_a_deleted_meeting(archive: Archive) -> None:
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped", "foreign", "empty"])
 def test_a_damaged_entry_is_rendered_again(archive: Archive, damage: str) -> None:
-    entry = sorted((archive.tmp / ".build.cache/meetings").iterdir())[0]
+    entry = min((archive.tmp / ".build.cache/meetings").iterdir())
     # else nothing changed, or the pages are reused without reading their PDFs: either way the entry is not read
     for record in ("state.json", "pages.json"):
         (archive.tmp / ".build.cache" / record).unlink()

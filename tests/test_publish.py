@@ -58,6 +58,7 @@ CHILD = textwrap.dedent('''
         path: str
         data: bytes | None = None
         source: Path | None = None
+        digest: str | None = None
 
     out, gen, kill_at, files, mode = Path(sys.argv[1]), sys.argv[2], int(sys.argv[3]), int(sys.argv[4]), sys.argv[5]
     calls = 0

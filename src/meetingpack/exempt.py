@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .buildstate import file_sha256
+from .engine.state import file_sha256
 from .model import AgendaItem, Release
 
 if TYPE_CHECKING:

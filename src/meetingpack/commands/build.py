@@ -9,24 +9,21 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import os
 import re
-import signal
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 
-from ..buildstate import BuildState, sources
-from ..cache import RenderCache, meeting_key, templates_digest
+from ..engine.cache import RenderCache
+from ..engine.executor import default_jobs, render_all
+from ..engine.state import BuildState, sources
+from ..engine.tasks import PagesRecord, PageTasks, Plan, plan_meetings
 from ..errors import BuildError, Report
 from ..load import Project
 from ..opendata import calendars, decisions_json, meeting_json, papers_feed, sitemap
-from ..processes import die_with_parent
-from ..publish import Published, beside, load_published, output_lock, publish, unchanged
+from ..publish import beside, load_published, output_lock, publish
 from ..records import CommitteeRecords
 from ..render.pdf import MeetingPacks, PackFile, render_packs
 from ..render.templates import make_environment
@@ -34,7 +31,6 @@ from ..reporter import Reporter
 from ..resolve import ResolvedMeeting
 from ..search import index_site
 from ..site import Output, pdf_file, render_meeting_site, render_site_pages
-from ..tasks import PagesRecord, PageTasks, page_key
 from .check import Checked, checked_project
 
 
@@ -51,7 +47,7 @@ class BuildResult:
     pages: int = 0
     """PDF pages laid out by this build (none for meetings taken from the cache)."""
     unchanged: bool = False
-    """Nothing had changed since the last build: the output folder was left as it was (buildstate.py)."""
+    """Nothing had changed since the last build: the output folder was left as it was (engine/state.py)."""
 
 
 def private_pack_file(meeting: ResolvedMeeting) -> str:
@@ -138,91 +134,6 @@ class AccessibilityCounts:
         self.counts["pdf_appendices"] += sum(1 for i in meeting.items for d in i.public_documents if d.kind == "pdf")
 
 
-_WORK: tuple[Path, list[ResolvedMeeting]] | None = None
-"""What the worker processes render: set before they are forked, so that nothing big is pickled to them."""
-
-
-def _render_one(index: int) -> MeetingPacks:
-    assert _WORK is not None
-    root, meetings = _WORK
-    return render_packs(make_environment(root), meetings[index])
-
-
-def _worker_started(parent: int) -> None:
-    """In each render worker, first: die with the build, and leave stopping to it.
-
-    The build stops its workers itself on SIGINT and SIGTERM (Ctrl-C reaches the
-    whole process group: a worker that died of it first would look like a crash).
-    On Linux the kernel kills a worker whose build died, even of SIGKILL.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    die_with_parent()
-    if os.getppid() != parent:  # the build died before the line above took effect
-        os._exit(1)
-
-
-def _stop_workers(pool: ProcessPoolExecutor) -> None:
-    """Kill the pool's processes now, instead of letting them finish the meetings they are rendering."""
-    # Python 3.14 has ProcessPoolExecutor.kill_workers(); before it, the processes are only in `_processes`.
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for process in processes:
-        process.kill()
-    for process in processes:
-        process.join(timeout=5)
-
-
-def _render_packs(root: Path, meetings: list[ResolvedMeeting], jobs: int,
-                  progress: Callable[[str], None]) -> Iterator[MeetingPacks]:
-    """Render every meeting's packs, in separate processes when there are several meetings and cores.
-
-    The packs come out in meeting order as they are needed; at most two per
-    process are rendered ahead, so that finished PDFs do not pile up in memory.
-    Each meeting's render is a pure function of its sources, so the order in
-    which the processes finish changes nothing in the output.  If anything
-    stops the build (a failed render, SIGINT, SIGTERM), the workers are killed
-    at once; if the build itself is killed, they die with it (`_worker_started`).
-    """
-    global _WORK
-    if jobs <= 1 or len(meetings) < 2 or "fork" not in multiprocessing.get_all_start_methods():
-        env = make_environment(root)
-        for meeting in meetings:
-            progress(f"rendering {meeting.url_path}")
-            yield render_packs(env, meeting)
-        return
-    _WORK = (root, meetings)
-    try:
-        context = multiprocessing.get_context("fork")
-        pool = ProcessPoolExecutor(max_workers=min(jobs, len(meetings)), mp_context=context,
-                                   initializer=_worker_started, initargs=(os.getpid(),))
-        try:
-            ahead = 2 * min(jobs, len(meetings))
-            futures: dict[int, Future[MeetingPacks]] = {}
-            for i in range(len(meetings)):
-                for k in range(i, min(i + ahead, len(meetings))):
-                    if k not in futures:
-                        futures[k] = pool.submit(_render_one, k)
-                        futures[k].add_done_callback(
-                            lambda f, m=meetings[k]: None if f.cancelled() or f.exception()
-                            else progress(f"rendered {m.url_path}"))
-                yield futures.pop(i).result()
-        except BaseException:
-            _stop_workers(pool)
-            raise
-        finally:
-            pool.shutdown(wait=True, cancel_futures=True)
-    finally:
-        _WORK = None
-
-
-def default_jobs() -> int:
-    """How many meetings to render at once: one per core this process may use."""
-    try:
-        return max(1, len(os.sched_getaffinity(0)))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1
-
-
 def cache_folder(out: Path, cache: Path | None = None) -> Path:
     """Where the build cache is: `cache` if given, else `.<out>.cache` beside the output folder.
 
@@ -268,43 +179,14 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
         return result
 
 
-@dataclass
-class _Plan:
-    """What the build will do for each meeting, decided before anything is rendered."""
-
-    pack_keys: list[str]
-    page_keys: list[str]
-    reuse: dict[int, tuple[PagesRecord, MeetingPacks]]
-    """Meetings whose pages the last build made from the same inputs: their record, and their packs'
-    page ranges and sizes (no bytes), from the cache entry's head."""
-
-
-def _plan(project: Project, meetings: list[ResolvedMeeting], records: dict[str, CommitteeRecords],
-          cache: RenderCache, tasks: PageTasks, previous: Published, out: Path) -> _Plan:
-    env = make_environment(project.root)
-    pack_templates, site_templates = templates_digest(env), templates_digest(env, ("site", "documents"))
-    pack_keys = [meeting_key(meeting, pack_templates) for meeting in meetings]
-    page_keys = [page_key(meeting, key, site_templates, records[meeting.committee.slug])
-                 for meeting, key in zip(meetings, pack_keys, strict=True)]
-    out = out.resolve()
-    reuse = {}
-    for i, meeting in enumerate(meetings):
-        record = tasks.reusable(meeting, page_keys[i],
-                                lambda path, digest: unchanged(previous, out, path, digest) is not None)
-        packs = cache.head(meeting, pack_keys[i]) if record is not None else None
-        if record is not None and packs is not None:
-            reuse[i] = (record, packs)
-    return _Plan(pack_keys, page_keys, reuse)
-
-
-def _packs(project: Project, meetings: list[ResolvedMeeting], plan: _Plan, jobs: int, progress: Reporter,
+def _packs(project: Project, meetings: list[ResolvedMeeting], plan: Plan, jobs: int, progress: Reporter,
            cache: RenderCache, counts: dict[str, int]) -> Iterator[MeetingPacks]:
     """Every meeting's packs, in meeting order: from the cache where its render inputs are unchanged, else rendered.
 
     One meeting's packs at a time are handed on (the cache is read as they are
     needed; rendered ones come back from the workers in order), so that the
     build never holds the PDFs of the whole archive.  A meeting whose pages are
-    reused gets its packs without their bytes (`_Plan.reuse`).  `counts` gets
+    reused gets its packs without their bytes (`Plan.reuse`).  `counts` gets
     "rendered" and "reused".
     """
     keys = plan.pack_keys
@@ -314,7 +196,7 @@ def _packs(project: Project, meetings: list[ResolvedMeeting], plan: _Plan, jobs:
         progress(f"cache entry of {meeting} not used: {why}")
     counts["rendered"], counts["reused"] = len(todo), len(meetings) - len(todo)
     progress.phase("packs", len(meetings), reused=counts["reused"])
-    fresh = _render_packs(project.root, [meetings[i] for i in todo], jobs, progress)
+    fresh = render_all(project.root, [meetings[i] for i in todo], jobs, progress)
     wanted = set(todo)
     try:
         for i, (meeting, key) in enumerate(zip(meetings, keys, strict=True)):
@@ -348,7 +230,7 @@ def _build(checked: Checked, out: Path, progress: Reporter, jobs: int | None, ca
     counts: dict[str, int] = {}
     index = cache.folder / "published.json"
     tasks = PageTasks.open(cache.folder, cache.use)
-    plan = _plan(project, meetings, records, cache, tasks, load_published(index) if cache.use else {}, out)
+    plan = plan_meetings(project, meetings, records, cache, tasks, load_published(index) if cache.use else {}, out)
     all_packs = _packs(project, meetings, plan, jobs, progress, cache, counts)
     outputs = _outputs(project, meetings, records, all_packs, plan, tasks, progress)
 
@@ -385,12 +267,12 @@ def _meeting_outputs(env: jinja2.Environment, meeting: ResolvedMeeting, packs: M
 
 
 def _outputs(project: Project, meetings: list[ResolvedMeeting], records: dict[str, CommitteeRecords],
-             all_packs: Iterator[MeetingPacks], plan: _Plan, tasks: PageTasks, progress: Reporter) -> Iterator[Output]:
+             all_packs: Iterator[MeetingPacks], plan: Plan, tasks: PageTasks, progress: Reporter) -> Iterator[Output]:
     """Every file of the build, handed to publish as it is made (the site's pages of a meeting, then its PDFs).
 
     A meeting's PDFs are let go once written: what later pages need of them
     (sizes, page counts, ranges) stays, the bytes do not.  A meeting whose
-    pages task is unchanged (`_Plan.reuse`) is not rendered: its files are
+    pages task is unchanged (`Plan.reuse`) is not rendered: its files are
     linked from the previous build by their recorded hashes.
     """
     env = make_environment(project.root)

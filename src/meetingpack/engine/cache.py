@@ -40,11 +40,11 @@ from typing import Any
 import jinja2
 from pydantic import BaseModel
 
-from .buildstate import file_sha256, libraries, tool_files
-from .load import CommitteeSource
-from .render.pdf import MeetingPacks, PackFile, PageRange
-from .resolve import ResolvedMeeting
-from .yamlpos import Positions
+from ..load import CommitteeSource
+from ..render.pdf import MeetingPacks, PackFile, PageRange
+from ..resolve import ResolvedMeeting
+from ..yamlpos import Positions
+from .state import file_sha256, libraries, tool_files
 
 MAGIC = b"meetingpack-cache 1\n"
 """First line of every entry: which program and format wrote it."""
@@ -64,7 +64,7 @@ def _versions() -> dict[str, str]:
     return {**libraries(), "code": code.hexdigest()}
 
 
-def _canonical(value: Any) -> Any:
+def canonical(value: Any) -> Any:
     """A JSON-able, order-stable description of a value that changes whenever the value does."""
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
@@ -75,22 +75,22 @@ def _canonical(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.time)):
         return {type(value).__name__: value.isoformat()}
     if isinstance(value, Enum):
-        return _canonical(value.value)
+        return canonical(value.value)
     if isinstance(value, BaseModel):
-        return {type(value).__name__: {name: _canonical(getattr(value, name)) for name in type(value).model_fields}}
+        return {type(value).__name__: {name: canonical(getattr(value, name)) for name in type(value).model_fields}}
     if isinstance(value, CommitteeSource):
         # the committee's records, not its other meetings: a meeting's render does not read them
-        return {"committee": [value.slug, str(value.path), _canonical(value.committee), _canonical(value.workplan)]}
+        return {"committee": [value.slug, str(value.path), canonical(value.committee), canonical(value.workplan)]}
     if isinstance(value, _SKIPPED):
         return None
     if is_dataclass(value) and not isinstance(value, type):
-        return {type(value).__name__: {f.name: _canonical(getattr(value, f.name)) for f in fields(value)}}
+        return {type(value).__name__: {f.name: canonical(getattr(value, f.name)) for f in fields(value)}}
     if isinstance(value, dict):
-        return sorted(([json.dumps(_canonical(k), sort_keys=True), _canonical(v)] for k, v in value.items()))
+        return sorted(([json.dumps(canonical(k), sort_keys=True), canonical(v)] for k, v in value.items()))
     if isinstance(value, (list, tuple)):
-        return [_canonical(v) for v in value]
+        return [canonical(v) for v in value]
     if isinstance(value, (set, frozenset)):
-        return sorted(json.dumps(_canonical(v), sort_keys=True) for v in value)
+        return sorted(json.dumps(canonical(v), sort_keys=True) for v in value)
     raise TypeError(f"no canonical form for {type(value).__name__}")  # a new input type: decide what it means
 
 
@@ -119,7 +119,7 @@ def meeting_key(meeting: ResolvedMeeting, templates: str) -> str:
     """The key of a meeting's render: a hash of everything `render_packs` is given."""
     appendices = sorted({str(doc.source.path): file_digest(doc.source.path)
                          for item in meeting.items for doc in item.documents if doc.kind == "pdf"}.items())
-    description = {"meeting": _canonical(meeting), "appendices": appendices, "templates": templates,
+    description = {"meeting": canonical(meeting), "appendices": appendices, "templates": templates,
                    "versions": _versions()}
     return hashlib.sha256(json.dumps(description, sort_keys=True).encode("utf-8")).hexdigest()
 

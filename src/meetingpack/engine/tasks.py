@@ -28,8 +28,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .records import CommitteeRecords, Decision
-from .resolve import ResolvedMeeting
+from ..load import Project
+from ..publish import Published, unchanged
+from ..records import CommitteeRecords, Decision
+from ..render.pdf import MeetingPacks
+from ..render.templates import make_environment
+from ..resolve import ResolvedMeeting
+from .cache import RenderCache, canonical, meeting_key, templates_digest
 
 FORMAT = 1
 
@@ -43,10 +48,8 @@ def _meeting_ref(meeting: ResolvedMeeting | None) -> Any:
 
 
 def _decision(decision: Decision, meetings: list[ResolvedMeeting]) -> Any:
-    from .cache import _canonical
-
     return {"reference": decision.reference, "anchor": decision.anchor, "minute_title": decision.minute_title,
-            "resolution": _canonical(decision.resolution), "meeting": _meeting_ref(decision.meeting),
+            "resolution": canonical(decision.resolution), "meeting": _meeting_ref(decision.meeting),
             "due": _meeting_ref(decision.due), "status": decision.status(meetings),
             "answered_by": [[_meeting_ref(m), i.number, i.slug, i.title] for m, i in decision.answered_by]}
 
@@ -124,3 +127,32 @@ class PageTasks:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle)
         os.replace(tmp, self.file)
+
+
+@dataclass
+class Plan:
+    """What the build will do for each meeting, decided before anything is rendered."""
+
+    pack_keys: list[str]
+    page_keys: list[str]
+    reuse: dict[int, tuple[PagesRecord, MeetingPacks]]
+    """Meetings whose pages the last build made from the same inputs: their record, and their packs'
+    page ranges and sizes (no bytes), from the cache entry's head."""
+
+
+def plan_meetings(project: Project, meetings: list[ResolvedMeeting], records: dict[str, CommitteeRecords],
+          cache: RenderCache, tasks: PageTasks, previous: Published, out: Path) -> Plan:
+    env = make_environment(project.root)
+    pack_templates, site_templates = templates_digest(env), templates_digest(env, ("site", "documents"))
+    pack_keys = [meeting_key(meeting, pack_templates) for meeting in meetings]
+    page_keys = [page_key(meeting, key, site_templates, records[meeting.committee.slug])
+                 for meeting, key in zip(meetings, pack_keys, strict=True)]
+    out = out.resolve()
+    reuse = {}
+    for i, meeting in enumerate(meetings):
+        record = tasks.reusable(meeting, page_keys[i],
+                                lambda path, digest: unchanged(previous, out, path, digest) is not None)
+        packs = cache.head(meeting, pack_keys[i]) if record is not None else None
+        if record is not None and packs is not None:
+            reuse[i] = (record, packs)
+    return Plan(pack_keys, page_keys, reuse)

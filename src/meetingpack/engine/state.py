@@ -35,7 +35,7 @@ from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from .errors import Diagnostic
+from ..errors import Diagnostic
 
 FORMAT = 1
 """Version of the record's layout; a record of another format is ignored."""
@@ -96,7 +96,7 @@ def tool_files() -> list[tuple[str, Path]]:
     """The tool's own files (its code and built-in templates and fonts), by a stable name."""
     import font_source_sans_pro
 
-    from .render.templates import builtin_templates  # found the way the renderers find them
+    from ..render.templates import builtin_templates  # found the way the renderers find them
 
     folders = [("code", _PACKAGE), ("templates", builtin_templates()),
                ("fonts", Path(font_source_sans_pro.font_directory))]

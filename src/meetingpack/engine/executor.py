@@ -1,0 +1,108 @@
+"""The executor: meetings in, their packs out, rendered in worker processes (one per core), in order.
+
+A meeting's render is a pure function of the meeting (engine/cache.py keys it
+by exactly what it reads), so it may run in any process; the results come
+back in meeting order, at most two per worker ahead, so that finished PDFs do
+not pile up.  The workers are forked with the meetings already in memory
+(nothing big is pickled to them), die with the build (processes.py), and are
+killed at once when the build stops (a failed render, Ctrl-C, SIGTERM).  A
+distributed executor would take the same tasks and keys.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from pathlib import Path
+
+from ..processes import die_with_parent
+from ..render.pdf import MeetingPacks, render_packs
+from ..render.templates import make_environment
+from ..resolve import ResolvedMeeting
+
+_WORK: tuple[Path, list[ResolvedMeeting]] | None = None
+"""What the worker processes render: set before they are forked, so that nothing big is pickled to them."""
+
+
+def _render_one(index: int) -> MeetingPacks:
+    assert _WORK is not None
+    root, meetings = _WORK
+    return render_packs(make_environment(root), meetings[index])
+
+
+def _worker_started(parent: int) -> None:
+    """In each render worker, first: die with the build, and leave stopping to it.
+
+    The build stops its workers itself on SIGINT and SIGTERM (Ctrl-C reaches the
+    whole process group: a worker that died of it first would look like a crash).
+    On Linux the kernel kills a worker whose build died, even of SIGKILL.
+    """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    die_with_parent()
+    if os.getppid() != parent:  # the build died before the line above took effect
+        os._exit(1)
+
+
+def _stop_workers(pool: ProcessPoolExecutor) -> None:
+    """Kill the pool's processes now, instead of letting them finish the meetings they are rendering."""
+    # Python 3.14 has ProcessPoolExecutor.kill_workers(); before it, the processes are only in `_processes`.
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    for process in processes:
+        process.kill()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def render_all(root: Path, meetings: list[ResolvedMeeting], jobs: int,
+                  progress: Callable[[str], None]) -> Iterator[MeetingPacks]:
+    """Render every meeting's packs, in separate processes when there are several meetings and cores.
+
+    The packs come out in meeting order as they are needed; at most two per
+    process are rendered ahead, so that finished PDFs do not pile up in memory.
+    Each meeting's render is a pure function of its sources, so the order in
+    which the processes finish changes nothing in the output.  If anything
+    stops the build (a failed render, SIGINT, SIGTERM), the workers are killed
+    at once; if the build itself is killed, they die with it (`_worker_started`).
+    """
+    global _WORK
+    if jobs <= 1 or len(meetings) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        env = make_environment(root)
+        for meeting in meetings:
+            progress(f"rendering {meeting.url_path}")
+            yield render_packs(env, meeting)
+        return
+    _WORK = (root, meetings)
+    try:
+        context = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(max_workers=min(jobs, len(meetings)), mp_context=context,
+                                   initializer=_worker_started, initargs=(os.getpid(),))
+        try:
+            ahead = 2 * min(jobs, len(meetings))
+            futures: dict[int, Future[MeetingPacks]] = {}
+            for i in range(len(meetings)):
+                for k in range(i, min(i + ahead, len(meetings))):
+                    if k not in futures:
+                        futures[k] = pool.submit(_render_one, k)
+                        futures[k].add_done_callback(
+                            lambda f, m=meetings[k]: None if f.cancelled() or f.exception()
+                            else progress(f"rendered {m.url_path}"))
+                yield futures.pop(i).result()
+        except BaseException:
+            _stop_workers(pool)
+            raise
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    finally:
+        _WORK = None
+
+
+def default_jobs() -> int:
+    """How many meetings to render at once: one per core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
