@@ -53,6 +53,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
+import mkdocs_anchor
 from archive import DEFAULT_SEED, write_archive
 
 ROOT = HERE.parent
@@ -62,6 +63,8 @@ NO_CHANGE_LIMIT_S = 3.0
 ONE_WORD_EXTRA_S = 2.0
 SPEEDUP_TARGET = 1.7
 MEMORY_FLAT = 1.15
+MKDOCS_TARGET = 3.0
+NOTHING_CHANGED = "nothing changed since the last build"
 
 
 @dataclass
@@ -70,7 +73,7 @@ class Build:
 
     size: int
     round: int
-    kind: str  # clean-j1, clean-j2, no-change, one-word, template
+    kind: str  # clean-j1, clean-j2, no-change, one-word, template; mkdocs for `mkdocs build`
     jobs: int
     wall_s: float
     cpu_s: float
@@ -78,6 +81,8 @@ class Build:
     max_rss_mib: float
     exit_code: int
     summary: str
+    html_pages: int = 0
+    """HTML files in the output after this build; counted for the template-change build and MkDocs only."""
 
 
 def layout(size: int) -> tuple[int, int]:
@@ -123,16 +128,23 @@ def snapshot(rev: str, work: Path) -> Path:
 def run_build(content: Path, out: Path, jobs: int, size: int, rnd: int, kind: str, log: Path) -> Build:
     """Run one `pack build` as its own child and measure it (wall, CPU and peak RSS from os.wait4)."""
     command = pack_command() + ["build", str(content), "--out", str(out), "-j", str(jobs), "-q"]
+    return run_child(command, pack_env(), size, rnd, kind, jobs, log, "pack build")
+
+
+def run_child(command: list[str], env: dict[str, str], size: int, rnd: int, kind: str, jobs: int, log: Path,
+              summary_prefix: str) -> Build:
+    """Run `command` as its own child, output to `log`, and measure it; its summary is the last line with
+    `summary_prefix` (else its last line)."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     with log.open("wb") as sink:
         start = time.perf_counter()
-        child = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=pack_env())
+        child = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env)
         _, status, usage = os.wait4(child.pid, 0)
         wall = time.perf_counter() - start
     child.returncode = os.waitstatus_to_exitcode(status)  # reaped here, so Popen must not wait again
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     text = log.read_text(encoding="utf-8", errors="replace").strip().splitlines()
-    summary = next((line for line in reversed(text) if line.startswith("pack build")), text[-1] if text else "")
+    summary = next((line for line in reversed(text) if summary_prefix in line), text[-1] if text else "")
     if child.returncode != 0:
         print(f"  ! {kind} exited {child.returncode}:", *text[-15:], sep="\n    ", file=sys.stderr)
     delta = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -173,13 +185,19 @@ def change_template(content: Path) -> Path:
     return target
 
 
-def measure_size(size: int, rounds: int, work: Path, seed: int) -> tuple[list[Build], dict[str, int]]:
+def measure_size(size: int, rounds: int, work: Path, seed: int,
+                 mkdocs: Path | None = None) -> tuple[list[Build], dict[str, int]]:
+    """Every round's builds of an archive of `size` meetings; with `mkdocs` (its script), MkDocs's build of
+    the archive's Markdown too, next to the template-change build (before it in odd rounds, after in even)."""
     committees, per = layout(size)
     pristine = work / f"s{size}" / "content"
     files = write_archive(pristine, committees, per, seed)
+    counts: dict[str, int] = {"meetings": committees * per, "committees": committees, "files": files}
+    project = work / f"s{size}" / "mkdocs"
+    if mkdocs is not None:
+        counts["markdown_papers"] = mkdocs_anchor.make_project(pristine, project)
     print(f"\n== {committees * per} meetings ({committees} x {per}), {files} files", flush=True)
     builds: list[Build] = []
-    counts: dict[str, int] = {"meetings": committees * per, "committees": committees, "files": files}
     for rnd in range(1, rounds + 1):
         folder = work / f"s{size}" / f"r{rnd}"
         content = folder / "content"
@@ -196,10 +214,24 @@ def measure_size(size: int, rounds: int, work: Path, seed: int) -> tuple[list[Bu
                 caches = [p.name for p in out.parent.iterdir() if p.name not in ("build", ".build.lock")]
                 counts["cache_beside_output"] = int(bool(caches))
         out = folder / "clean-j2" / "build"
-        for kind, change in (("no-change", None), ("one-word", change_one_word), ("template", change_template)):
-            if change is not None:
-                change(content)
-            b = run_build(content, out, 2, size, rnd, kind, folder / f"{kind}.log")
+        steps: list[str] = ["no-change", "one-word", "template"]
+        if mkdocs is not None:
+            steps.insert(2 if rnd % 2 else 3, "mkdocs")
+        for kind in steps:
+            if kind == "mkdocs":
+                assert mkdocs is not None
+                site = folder / "mkdocs-site"
+                b = run_child(mkdocs_anchor.build_command(mkdocs, project, site), dict(os.environ), size, rnd,
+                              "mkdocs", 1, folder / "mkdocs.log", "Documentation built")
+                b.html_pages = mkdocs_anchor.count_pages(site)
+            else:
+                if kind == "one-word":
+                    change_one_word(content)
+                elif kind == "template":
+                    change_template(content)
+                b = run_build(content, out, 2, size, rnd, kind, folder / f"{kind}.log")
+                if kind == "template":
+                    b.html_pages = sum(1 for _ in out.rglob("*.html"))
             builds.append(b)
             _print(b)
         shutil.rmtree(folder)  # keep the disk use of a 1,000-meeting run to one round
@@ -207,8 +239,9 @@ def measure_size(size: int, rounds: int, work: Path, seed: int) -> tuple[list[Bu
 
 
 def _print(b: Build) -> None:
+    pages = f", {b.html_pages} HTML pages" if b.html_pages else ""
     print(f"  round {b.round} {b.kind:<9} -j {b.jobs}: {b.wall_s:7.1f} s wall, {b.cpu_s:7.1f} s CPU, "
-          f"{b.max_rss_mib:6.0f} MiB  | {b.summary}", flush=True)
+          f"{b.max_rss_mib:6.0f} MiB{pages}  | {b.summary}", flush=True)
 
 
 # ------------------------------------------------------------------------------------------- report
@@ -228,7 +261,33 @@ def ratios(builds: list[Build], size: int, num: str, den: str, attr: str = "wall
     return [getattr(a[r], attr) / getattr(b[r], attr) for r in sorted(a) if r in b and getattr(b[r], attr) > 0]
 
 
-def report(builds: list[Build], counts: dict[int, dict[str, int]]) -> list[str]:
+def html_rates(builds: list[Build], size: int, kind: str, counts: dict[int, dict[str, int]]) -> dict[int, float]:
+    """HTML pages per second of wall time, per round: the pages this build wrote (counted for the template
+    change and MkDocs), else those of the size's first clean build."""
+    return {r: (b.html_pages or counts[size]["html_pages"]) / b.wall_s
+            for r, b in by(builds, size, kind).items() if b.wall_s > 0}
+
+
+def mkdocs_ratios(builds: list[Build], size: int, kind: str, counts: dict[int, dict[str, int]]) -> dict[int, float]:
+    """Per round, meetingpack's HTML pages per second in the `kind` build over MkDocs's in the same round."""
+    ours, theirs = html_rates(builds, size, kind, counts), html_rates(builds, size, "mkdocs", counts)
+    return {r: ours[r] / theirs[r] for r in sorted(ours) if r in theirs and theirs[r] > 0}
+
+
+def stopped_at_once(builds: list[Build], size: int) -> list[bool]:
+    """Per round, whether the no-change build said it had nothing to do (so its wall is the cost of finding
+    that out, not of a build)."""
+    return [NOTHING_CHANGED in b.summary for _, b in sorted(by(builds, size, "no-change").items())]
+
+
+COMPARISON = ("meetingpack's wall includes starting Python, checking the content, the records, the search index "
+              "and publishing (packs reused from the cache); MkDocs's includes starting Python, reading the "
+              "front matter, its nav of every page and its search index; each counts the HTML files it wrote "
+              "(meetingpack: meeting, paper, listing and site pages; MkDocs: one page per Markdown paper and "
+              "404.html)")
+
+
+def report(builds: list[Build], counts: dict[int, dict[str, int]], mkdocs_note: str = "") -> list[str]:
     sizes = sorted(counts)
     lines = ["", "Per size: median (min-max) over rounds", ""]
     head = "| measurement | " + " | ".join(f"{counts[s]['meetings']} meetings" for s in sizes) + " |"
@@ -243,6 +302,8 @@ def report(builds: list[Build], counts: dict[int, dict[str, int]]) -> list[str]:
     for kind in ("clean-j1", "clean-j2"):
         row(f"{kind} peak RSS MiB", {s: spread([b.max_rss_mib for b in by(builds, s, kind).values()], "{:.0f}")
                                      for s in sizes})
+    row("no-change builds that stopped at once", {
+        s: f"{sum(stopped_at_once(builds, s))} of {len(stopped_at_once(builds, s))} rounds" for s in sizes})
     row("CPU s per meeting (clean -j 1)",
         {s: spread([b.cpu_s / counts[s]["meetings"] for b in by(builds, s, "clean-j1").values()]) for s in sizes})
     row("PDF files / pages written", {s: f"{counts[s]['pdfs']} / {counts[s]['pdf_pages']}" for s in sizes})
@@ -252,6 +313,20 @@ def report(builds: list[Build], counts: dict[int, dict[str, int]]) -> list[str]:
                                                         for b in by(builds, s, kind).values()], "{:.1f}") for s in sizes})
         row(f"HTML pages/s ({kind}, wall)", {s: spread([counts[s]["html_pages"] / b.wall_s
                                                          for b in by(builds, s, kind).values()], "{:.1f}") for s in sizes})
+    row("HTML pages written (template change)",
+        {s: "/".join(str(b.html_pages) for _, b in sorted(by(builds, s, "template").items())) for s in sizes})
+    row("HTML pages/s (template change, wall)",
+        {s: spread(list(html_rates(builds, s, "template", counts).values()), "{:.1f}") for s in sizes})
+    if any(b.kind == "mkdocs" for b in builds):
+        row("MkDocs: Markdown papers", {s: str(counts[s].get("markdown_papers", "-")) for s in sizes})
+        row("MkDocs: HTML pages written",
+            {s: "/".join(str(b.html_pages) for _, b in sorted(by(builds, s, "mkdocs").items())) for s in sizes})
+        row("MkDocs wall s", {s: spread([b.wall_s for b in by(builds, s, "mkdocs").values()]) for s in sizes})
+        row("MkDocs CPU s", {s: spread([b.cpu_s for b in by(builds, s, "mkdocs").values()]) for s in sizes})
+        row("MkDocs peak RSS MiB",
+            {s: spread([b.max_rss_mib for b in by(builds, s, "mkdocs").values()], "{:.0f}") for s in sizes})
+        row("MkDocs HTML pages/s (wall)",
+            {s: spread(list(html_rates(builds, s, "mkdocs", counts).values()), "{:.1f}") for s in sizes})
     lines += ["", "Ratios side by side: median (min-max) over rounds", ""]
     lines += [head.replace("measurement", "ratio"), "|---" * (len(sizes) + 1) + "|"]
     row("no-change rebuild / clean -j 2 (wall)", {s: spread(ratios(builds, s, "no-change", "clean-j2")) for s in sizes})
@@ -260,12 +335,25 @@ def report(builds: list[Build], counts: dict[int, dict[str, int]]) -> list[str]:
     row("-j 2 / -j 1 (wall)", {s: spread(ratios(builds, s, "clean-j2", "clean-j1")) for s in sizes})
     row("-j 2 / -j 1 (CPU)", {s: spread(ratios(builds, s, "clean-j2", "clean-j1", "cpu_s")) for s in sizes})
     row("speed-up -j 1 / -j 2 (wall)", {s: spread(ratios(builds, s, "clean-j1", "clean-j2")) for s in sizes})
+    for kind in ("template", "clean-j1", "clean-j2"):
+        row(f"HTML pages/s, {kind} / MkDocs",
+            {s: spread(list(mkdocs_ratios(builds, s, kind, counts).values())) for s in sizes})
     if len(sizes) > 1:
         small = sizes[0]
         for kind in ("clean-j1", "clean-j2"):
             lines.append(f"| peak RSS against {counts[small]['meetings']} meetings ({kind}) | "
                          + " | ".join(spread(_memory_ratios(builds, small, s, kind)) for s in sizes) + " |")
-    return lines + [""] + verdicts(builds, counts)
+    lines += ["", "Per round:"]
+    for s in sizes:
+        for r, b in sorted(by(builds, s, "no-change").items()):
+            lines.append(f"- {counts[s]['meetings']} meetings, round {r}, no-change: {b.wall_s:.2f} s | {b.summary}")
+        each = {kind: mkdocs_ratios(builds, s, kind, counts) for kind in ("template", "clean-j1", "clean-j2")}
+        for r in sorted(by(builds, s, "mkdocs")):
+            shown = ", ".join(f"{kind} {each[kind][r]:.2f}" for kind in each if r in each[kind])
+            lines.append(f"- {counts[s]['meetings']} meetings, round {r}, HTML pages/s over MkDocs's: {shown}")
+    if any(b.kind == "mkdocs" for b in builds):
+        lines += ["", "What the MkDocs comparison includes: " + COMPARISON]
+    return lines + [""] + verdicts(builds, counts, mkdocs_note)
 
 
 def _memory_ratios(builds: list[Build], small: int, big: int, kind: str) -> list[float]:
@@ -285,16 +373,19 @@ def verdict(label: str, values: list[float], ok, floor=None) -> str:
     return f"{label}: {word} [{shown}]"
 
 
-def verdicts(builds: list[Build], counts: dict[int, dict[str, int]]) -> list[str]:
+def verdicts(builds: list[Build], counts: dict[int, dict[str, int]], mkdocs_note: str = "") -> list[str]:
     out = ["Verdicts (issue 11 targets that whole builds show; 'met' only when met in every round)", ""]
     failed = [b for b in builds if b.exit_code != 0]
     if failed:
         out.append(f"- {len(failed)} build(s) failed: their figures are not comparable")
     for s in sorted(counts):
         n = counts[s]["meetings"]
+        at_once = stopped_at_once(builds, s)
+        how = (f"; stopped at once ('{NOTHING_CHANGED}') in {sum(at_once)} of {len(at_once)} rounds"
+               if at_once else "")
         out.append("- " + verdict(f"{n} meetings: no-change rebuild under {NO_CHANGE_LIMIT_S:.0f} s (target is for "
                                   "1,000 meetings)", [b.wall_s for b in by(builds, s, "no-change").values()],
-                                  lambda v: v < NO_CHANGE_LIMIT_S, lambda v: v <= 0))
+                                  lambda v: v < NO_CHANGE_LIMIT_S, lambda v: v <= 0) + how)
         clean = by(builds, s, "clean-j1")
         one = by(builds, s, "one-word")
         # The changed meeting's own render is estimated as the mean clean -j 1 wall time per meeting.
@@ -305,6 +396,13 @@ def verdicts(builds: list[Build], counts: dict[int, dict[str, int]]) -> list[str
         out.append("- " + verdict(f"{n} meetings: 2 workers at least {SPEEDUP_TARGET} x one (speed-up, wall)",
                                   ratios(builds, s, "clean-j1", "clean-j2"), lambda v: v >= SPEEDUP_TARGET,
                                   lambda v: v > 2.0))
+        label = (f"{n} meetings: HTML at least {MKDOCS_TARGET:.0f} x MkDocs's pages per second on the same "
+                 "Markdown (template-change build: every page rendered, packs reused)")
+        if mkdocs_note and not by(builds, s, "mkdocs"):
+            out.append(f"- {label}: not measured ({mkdocs_note})")
+        else:
+            out.append("- " + verdict(label, list(mkdocs_ratios(builds, s, "template", counts).values()),
+                                      lambda v: v >= MKDOCS_TARGET, lambda v: v <= 0))
     sizes = sorted(counts)
     if len(sizes) > 1:
         small, big = sizes[0], sizes[-1]
@@ -358,6 +456,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
     parser.add_argument("--work", type=Path, help="work folder (default: a temporary one, removed afterwards)")
     parser.add_argument("--json-out", type=Path, help="write every measurement as JSON here")
+    parser.add_argument("--no-mkdocs", action="store_true", help="do not install and time MkDocs (the HTML anchor)")
     parser.add_argument("--code", metavar="REV", help="measure src/ and templates/ of this commit (e.g. HEAD) "
                         "instead of the working tree, which others may be editing during the run")
     args = parser.parse_args(argv)
@@ -373,12 +472,22 @@ def main(argv: list[str] | None = None) -> int:
             info["code"] = f"{args.code} (snapshot)"
         else:
             info["code"] = "working tree"
+        mkdocs: Path | None = None
+        if args.no_mkdocs:
+            mkdocs_note = "--no-mkdocs"
+        else:
+            mkdocs, mkdocs_note = mkdocs_anchor.install(Path(work))
+            info["mkdocs"] = mkdocs_note if mkdocs is not None else None
+            if mkdocs is None:
+                print(f"archive_build.py: MkDocs could not be installed, so the HTML anchor is not measured: "
+                      f"{mkdocs_note}", file=sys.stderr)
+                mkdocs_note = f"MkDocs could not be installed: {mkdocs_note}"
         print("machine: " + ", ".join(f"{k}={v}" for k, v in info.items()))
         print(f"pack: {' '.join(pack_command())}; start: {load()}", flush=True)
         for size in sizes:
-            done, counts[size] = measure_size(size, args.rounds, Path(work), args.seed)
+            done, counts[size] = measure_size(size, args.rounds, Path(work), args.seed, mkdocs)
             builds += done
-    lines = report(builds, counts)
+    lines = report(builds, counts, mkdocs_note if mkdocs is None else "")
     lines.append("")
     lines.append(f"end: {load()}; {time.time() - started:.0f} s in all")
     print("\n".join(lines))
