@@ -12,23 +12,31 @@ every round works on a fresh copy of it:
 
 1. two clean builds, `-j 1` and `-j 2`, each into a new, empty parent folder (so there is no cache to
    reuse, whether or not `pack build` has one); the order alternates between rounds (j1 j2, j2 j1, ...);
-2. on the output of the `-j 2` build, at `-j 2`: a build with no change; a build after one word of one
-   report is changed; a build after a copy of the built-in `templates/site/base.html` with a comment
-   added is put in CONTENT/templates/site/.
+2. on the output of the `-j 2` build, at `-j 2`: a build with no change (it should stop at once: its
+   summary line, "nothing changed since the last build", is reported with its wall time); a build after
+   one word of one report is changed; a build after a copy of the built-in `templates/site/base.html` with
+   a comment added is put in CONTENT/templates/site/ (every HTML page rendered again, every pack reused);
+3. `mkdocs build` of the same Markdown (the HTML anchor, bench/mkdocs_anchor.py), just before the
+   template-change build in odd rounds and just after it in even ones.  MkDocs 1.6.1 is installed from the
+   package registry into WORK/mkdocs-venv once per run; if that fails the anchor is reported as not
+   measured (`--no-mkdocs` skips it).  Its project is every *.md of the archive, copied as it is, with the
+   default theme, directory URLs and the built-in search plugin.
 
 Each build is its own `pack build` subprocess, reaped with `os.wait4`, whose rusage gives the child's CPU
 (user + system, the render workers included, since `pack` reaps them) and its peak resident set
 (`ru_maxrss`: the largest of the `pack` process and each of its reaped workers, not their sum).  The CPU
 is cross-checked against the delta of `getrusage(RUSAGE_CHILDREN)`.  PDF pages (counted with pikepdf in
 every PDF the build wrote, `private/` included) and HTML pages are counted after the first clean build of
-each size and divided by each clean build's wall time.
+each size and divided by each clean build's wall time; the HTML files of each template-change build and of
+each MkDocs build are counted after it and divided by its own wall time.
 
 Without a build cache a rebuild is simply a clean build; with one (`.<out>.cache` beside the output
 folder, `--clean` to ignore it) the rebuild rows show what the cache saves.  The script works with both.
 
 Prints, per size, each measurement's median and spread (min-max) over the rounds and the ratios side by side
-(rebuild/clean, -j 2/-j 1, memory of the largest size against the smallest), then verdict lines for the targets
-of issue 11 that whole builds can show.  A verdict says "met" only when the target is met in every round; a
+(rebuild/clean, -j 2/-j 1, HTML pages per second over MkDocs's, memory of the largest size against the
+smallest), the per-round no-change and MkDocs lines, then verdict lines for the targets of issue 11 that whole
+builds can show.  A verdict says "met" only when the target is met in every round; a
 ratio beyond its physical floor (a -j 2 speed-up above 2.0) is reported as a measurement error.  Exits 0
 whatever the figures: this is a measurement, not a test.
 """
@@ -282,7 +290,7 @@ def stopped_at_once(builds: list[Build], size: int) -> list[bool]:
 
 COMPARISON = ("meetingpack's wall includes starting Python, checking the content, the records, the search index "
               "and publishing (packs reused from the cache); MkDocs's includes starting Python, reading the "
-              "front matter, its nav of every page and its search index; each counts the HTML files it wrote "
+              "front matter, making its navigation and its search index; each counts the HTML files it wrote "
               "(meetingpack: meeting, paper, listing and site pages; MkDocs: one page per Markdown paper and "
               "404.html)")
 

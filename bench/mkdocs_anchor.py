@@ -64,7 +64,7 @@ def install(work: Path) -> tuple[Path | None, str]:
             return None, f"{' '.join(step[:3])} exited {done.returncode}: {lines[-1] if lines else ''}"
     script = venv / "bin" / "mkdocs"
     version = subprocess.run([str(script), "--version"], capture_output=True, text=True, check=False).stdout
-    return script, version.strip()
+    return script, version.split(" from ")[0].strip()  # "mkdocs, version 1.6.1"
 
 
 def build_command(script: Path, project: Path, site: Path) -> list[str]:
