@@ -269,16 +269,18 @@ def ratios(builds: list[Build], size: int, num: str, den: str, attr: str = "wall
     return [getattr(a[r], attr) / getattr(b[r], attr) for r in sorted(a) if r in b and getattr(b[r], attr) > 0]
 
 
-def html_rates(builds: list[Build], size: int, kind: str, counts: dict[int, dict[str, int]]) -> dict[int, float]:
-    """HTML pages per second of wall time, per round: the pages this build wrote (counted for the template
-    change and MkDocs), else those of the size's first clean build."""
-    return {r: (b.html_pages or counts[size]["html_pages"]) / b.wall_s
-            for r, b in by(builds, size, kind).items() if b.wall_s > 0}
+def html_rates(builds: list[Build], size: int, kind: str, counts: dict[int, dict[str, int]],
+               attr: str = "wall_s") -> dict[int, float]:
+    """HTML pages per second of wall time (or of CPU, attr="cpu_s"), per round: the pages this build wrote
+    (counted for the template change and MkDocs), else those of the size's first clean build."""
+    return {r: (b.html_pages or counts[size]["html_pages"]) / getattr(b, attr)
+            for r, b in by(builds, size, kind).items() if getattr(b, attr) > 0}
 
 
-def mkdocs_ratios(builds: list[Build], size: int, kind: str, counts: dict[int, dict[str, int]]) -> dict[int, float]:
+def mkdocs_ratios(builds: list[Build], size: int, kind: str, counts: dict[int, dict[str, int]],
+                  attr: str = "wall_s") -> dict[int, float]:
     """Per round, meetingpack's HTML pages per second in the `kind` build over MkDocs's in the same round."""
-    ours, theirs = html_rates(builds, size, kind, counts), html_rates(builds, size, "mkdocs", counts)
+    ours, theirs = html_rates(builds, size, kind, counts, attr), html_rates(builds, size, "mkdocs", counts, attr)
     return {r: ours[r] / theirs[r] for r in sorted(ours) if r in theirs and theirs[r] > 0}
 
 
@@ -346,6 +348,9 @@ def report(builds: list[Build], counts: dict[int, dict[str, int]], mkdocs_note: 
     for kind in ("template", "clean-j1", "clean-j2"):
         row(f"HTML pages/s, {kind} / MkDocs",
             {s: spread(list(mkdocs_ratios(builds, s, kind, counts).values())) for s in sizes})
+    # CPU time is less disturbed than wall time by others' work on a shared machine: for context only
+    row("HTML pages per CPU s, template / MkDocs",
+        {s: spread(list(mkdocs_ratios(builds, s, "template", counts, "cpu_s").values())) for s in sizes})
     if len(sizes) > 1:
         small = sizes[0]
         for kind in ("clean-j1", "clean-j2"):

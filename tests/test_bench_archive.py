@@ -124,6 +124,7 @@ def test_report_compares_html_pages_per_second_with_mkdocs(tmp_path: Path) -> No
     text = "\n".join(bench.report(builds, counts))
     # template change: 200 pages in 4 s and 2 s against 71 pages in 1 s and 0.5 s: 50/71 and 100/142 = 0.70
     assert "| HTML pages/s, template / MkDocs | 0.70 (0.70-0.70) |" in text
+    assert "| HTML pages per CPU s, template / MkDocs | 0.70 (0.70-0.70) |" in text  # CPU = wall here
     # clean -j 2: 200/50 = 4 and 200/40 = 5 pages/s against 71 and 142: 0.056 and 0.035
     assert "| HTML pages/s, clean-j2 / MkDocs | 0.05 (0.04-0.06) |" in text
     assert "10 meetings, round 2, HTML pages/s over MkDocs's: template 0.70, clean-j1 0.02, clean-j2 0.04" in text
