@@ -24,14 +24,19 @@ own front sheet (rendered last, because it prints the page ranges):
   public run;
 - the members' pack, when there is exempt business: full front sheet with
   Part B page ranges + every run;
-- one PDF per agenda item, for the website's download links: that item's
-  pages, with the pack's printed page numbers.
+- one PDF per agenda item and per Markdown paper, for the website's download
+  links: those pages, with the pack's printed page numbers.
 
 Because the packs share their pages, a page number means the same page in all
-of them.  Each PDF is finished with pikepdf: appendix pages drawn in as tagged
-figures, page furniture marked as artifacts, and page labels set so that a
-reader's "go to page 27" lands on printed page 27.  Rendering is a pure
-function of the meeting: the same sources give the same bytes.
+of them.  Each page is painted once: the public front sheets and runs are
+written by WeasyPrint as one PDF (a piece of render/assemble.py), the members'
+front sheet and the exempt run as another (nothing of an exempt page reaches a
+public file), and each piece is finished once with pikepdf: appendix pages
+drawn in as tagged figures, page furniture marked as artifacts.  Every PDF is
+then made from page copies of the pieces (`assemble`), with its own structure
+tree, outline, links and page labels set so that a reader's "go to page 27"
+lands on printed page 27.  Rendering is a pure function of the meeting: the
+same sources give the same bytes.
 """
 
 from __future__ import annotations
@@ -537,17 +542,20 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
         fronts["consolidated"] = _front(renderer, context, kind="consolidated", parts=_parts(meeting),
                                         ranges=ranges(public), to_follow=set(), banner="Public Document Pack",
                                         supplements=supplements)
+    # Everything laid out lives until the end: out of the collector's sight too (a collection of the
+    # middle generation during assembly scanned it for about a second; `_fewer_collections` puts it back).
+    gc.freeze()
     written: list = []
     at: dict[str, int] = {}  # the first page of each front sheet ('front-agenda'...) and run in the public piece
     for key, pages in fronts.items():
         at[f"front-{key}"] = len(written)
         written += pages
     laid = [r for r in public if r.pages]
+    body_start = len(written)
     for run in laid:
         at[run.key] = len(written)
         written += run.pages
-    pieces = [write_piece("public", template, written,
-                          finish=_finisher(_underlays(laid, len(written) - sum(len(r.pages) for r in laid))))]
+    pieces = [write_piece("public", template, written, finish=_finisher(_underlays(laid, body_start)))]
     public_piece = pieces[0]
     members_piece = None
     try:
@@ -555,11 +563,14 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
             members_front = _front(renderer, context, kind="members", parts=_parts(meeting),
                                    ranges=ranges([*public, exempt]), to_follow=set(),
                                    banner="Members' Pack (includes exempt information)", supplements=supplements)
-            # exempt pages are written apart, so that nothing of them (not even a font's glyphs) is public
+            # exempt pages are written apart, so that nothing of them (not even a font's glyphs) is public;
+            # their links to public papers are kept for the members' pack, which holds those pages too
+            public_anchors = {a for run in laid for page in run.pages for a in page.anchors}
             members_piece = write_piece(
                 "members", template, members_front + exempt.pages,
                 finish=_finisher(_underlays([exempt], len(members_front))),
-                linked_elsewhere=[a for run in laid for page in run.pages for a in page.anchors])
+                linked_elsewhere=[link[1] for page in exempt.pages for link in page.links
+                                  if link[0] == "internal" and link[1] in public_anchors])
             pieces.append(members_piece)
         return _assembled(meeting, context, template, public_piece, members_piece, fronts, at, labels,
                           agenda, supplements, exempt, item_pdfs=item_pdfs, inputs=renderer.fetcher.read)
