@@ -193,3 +193,97 @@ def test_the_members_pack_prints_the_public_pages_as_the_public_packs_do(written
     assert [texts[str(consolidated["first_page"] + k)] for k in range(len(public))] == public
     # and the exempt pages follow, numbered on, in the members' pack only
     assert labels[-1].isdigit() and int(labels[-1]) > consolidated["last_page"]
+
+
+# ------------------------------------------------------------------ assemble() on small pieces
+
+
+def _laid_out(body: str):
+    from weasyprint import HTML
+
+    return HTML(string=f"<html lang='en-GB'><head><title>Piece</title></head><body>{body}</body></html>").render()
+
+
+TABLE = "<table><tr><th>Ward</th><th>Cases</th></tr><tr><td>North</td><td>12</td></tr></table>"
+
+
+@pytest.fixture(scope="module")
+def pieces():
+    from meetingpack.render.assemble import write_piece
+
+    first = _laid_out(f"<h1 id='target'>Report</h1><p>Text of the report.</p>{TABLE}")
+    second = _laid_out("<h1>Exempt report</h1><p>See <a href='#target'>the report</a>, "
+                       "<a href='https://example.org/'>a site</a> and <a href='javascript:alert(1)'>a script</a>.</p>"
+                       f"{TABLE}")
+    one = write_piece("one", first, first.pages, finish=lambda pdf: None)
+    two = write_piece("two", first, second.pages, finish=lambda pdf: None, linked_elsewhere=["target"])
+    yield first, one, two
+    one.close()
+    two.close()
+
+
+def _open(data: bytes) -> pikepdf.Pdf:
+    import io
+
+    return pikepdf.open(io.BytesIO(data))
+
+
+def _check(data: bytes, tmp_path: Path) -> None:
+    path = tmp_path / "assembled.pdf"
+    path.write_bytes(data)
+    assert _problems(path) == []
+
+
+def test_a_link_to_another_piece_is_kept_only_where_its_target_is(pieces, tmp_path: Path) -> None:
+    from meetingpack.render.assemble import Labels, assemble
+
+    template, one, two = pieces
+    both = assemble(template, [(one, 0), (two, 0)], "Both", Labels(0, 1))
+    alone = assemble(template, [(two, 0)], "Alone", Labels(0, 1))
+    _check(both, tmp_path)
+    _check(alone, tmp_path)
+    with _open(both) as pdf:
+        links = [a for a in pdf.pages[1].Annots if "/Dest" in a]
+        assert [str(a.Dest) for a in links] == ["target"]
+        dest = dict(pikepdf.NameTree(pdf.Root.Names.Dests).items())["target"]
+        assert dest[0].objgen == pdf.pages[0].obj.objgen
+        assert str(pdf.docinfo.Title) == "Both" and str(pdf.Root.Lang) == "en-GB"
+        with pdf.open_metadata() as xmp:
+            assert xmp["dc:title"] == "Both"
+    with _open(alone) as pdf:
+        assert not [a for a in pdf.pages[0].get("/Annots", []) if "/Dest" in a]
+        # the words stay a /Link element (as WeasyPrint tags a link it drops), with no annotation
+        links = [e for e in _elements(pdf) if e.S == Name.Link]
+        objrs = [kid for e in links for kid in _kids(e) if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR]
+        assert len(links) == 3 and len(objrs) == len(pdf.pages[0].Annots) == 2
+
+
+def test_nothing_active_survives_and_external_links_stay(pieces) -> None:
+    from meetingpack.render.assemble import Labels, assemble
+
+    template, _, two = pieces
+    # WeasyPrint writes the javascript: link as a URI action; the targeted sanitise of the piece removes it
+    with _open(assemble(template, [(two, 0)], "Links", Labels(0, 1))) as pdf:
+        uris = [str(a.A.URI) for a in pdf.pages[0].get("/Annots", []) if "/A" in a]
+        assert uris == ["https://example.org/"]
+        assert not any("/A" in a and a.A.get("/S") != Name.URI for a in pdf.pages[0].get("/Annots", []))
+
+
+def test_table_header_ids_stay_unique_when_two_pieces_meet(pieces) -> None:
+    from meetingpack.render.assemble import Labels, assemble
+
+    template, one, two = pieces
+    with _open(assemble(template, [(one, 0), (two, 0)], "Tables", Labels(0, 1))) as pdf:
+        elements = list(_elements(pdf))
+        ids = [str(e.ID) for e in elements if e.S == Name.TH]
+        headers = [[str(h) for h in e.A.Headers] for e in elements if e.S == Name.TD]
+        assert len(ids) == 4 and len(set(ids)) == 4
+        assert headers[:2] == [[ids[0]], [ids[1]]] and headers[2:] == [[ids[2]], [ids[3]]]
+
+
+def test_the_same_pages_give_the_same_bytes(pieces) -> None:
+    from meetingpack.render.assemble import Labels, assemble
+
+    template, one, two = pieces
+    selection = [(one, 0), (two, 0)]
+    assert assemble(template, selection, "Same", Labels(1, 1)) == assemble(template, selection, "Same", Labels(1, 1))
