@@ -28,6 +28,10 @@ What it does:
        target of issue 11 (all of them <= 1.25 x B);
    A2 before, with `--before SRC`: A2 with meetingpack imported from another checkout's src/
        (PYTHONPATH), in the same rounds, so that old and new code are measured side by side.
+   B'  with `--same-gc`: B inside `render_packs`' collector settings (`_fewer_collections`: the
+       objects before layout frozen, first threshold 50,000).  B runs with Python's defaults, and
+       the collector took about 30% of it; A2/B' says what the pack costs over WeasyPrint when
+       both get the same collector.
 
    The timed region starts from the checked, resolved meeting: imports, start-up, loading,
    checking and resolving are not counted.  A *includes* Markdown -> HTML (it is part of what
@@ -87,6 +91,7 @@ SUPPLEMENT_DATE = "2026-05-13"
 VARIANTS = {
     "pack": "A  packs (item_pdfs=False)",
     "weasyprint": "B  WeasyPrint alone, each run",
+    "weasyprint-gc": "B' B with the pack's collector",
     "pack-all": "A2 every PDF of the meeting",
     "pack-all-before": "A2 before (--before)",
 }
@@ -483,7 +488,7 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
     phases = Phases()
     real_tagging = _install(phases, capture)
     captured = None
-    if variant == "weasyprint":
+    if variant.startswith("weasyprint"):
         captured = json.loads((workdir / "captured.json").read_text(encoding="utf-8"))
     # Untimed warm-up, the same in every variant: initialise fontconfig and Pango, import lazy modules.
     HTML(string="<p>warm-up</p>").render().write_pdf(pdf_variant="pdf/ua-1")
@@ -519,7 +524,13 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
         return [packs.agenda.pdf], packs.agenda.total_pages, len(files)  # PDFs the build writes
 
     packs = None
-    work = weasyprint_alone if variant == "weasyprint" else pack
+    work = pack
+    if variant == "weasyprint":
+        work = weasyprint_alone
+    elif variant == "weasyprint-gc":  # B under the collector settings render_packs uses around layout
+        def work() -> tuple[list[bytes], int, int]:
+            with pdfmod._fewer_collections():
+                return weasyprint_alone()
     usage = resource.getrusage(resource.RUSAGE_SELF)
     gc_timer.active = True
     start, cpu_start = time.perf_counter(), time.process_time()
@@ -646,7 +657,7 @@ def _phase_rows(runs: list[dict[str, object]], variant: str) -> list[tuple[str, 
 
     def one(run: dict) -> dict[str, float]:
         p = run["phases"]
-        if variant == "weasyprint":
+        if variant.startswith("weasyprint"):
             rows = {
                 "setup: FontConfiguration + pack.css (_Renderer.__init__)": get(run, "renderer setup"),
                 "HTML parse (HTML(string=...))": get(run, "html parse"),
@@ -731,13 +742,14 @@ def report(results: dict[str, list[dict[str, object]]], info: dict[str, object],
     print(f"A/B, each round:         {' '.join(f'{x:.3f}' for x in paired)}")
     print(f"A without Markdown / B:  {(a_med - md) / b_med:.3f}  overhead {100 * ((a_med - md) / b_med - 1):+5.1f}%  "
           f"(Markdown -> HTML: median {md:.2f} s)")
-    for variant in ("pack-all", "pack-all-before"):
-        if variant not in results:
+    for variant, base in (("pack-all", "weasyprint"), ("pack-all-before", "weasyprint"),
+                          ("pack-all", "weasyprint-gc"), ("pack-all-before", "weasyprint-gc")):
+        if variant not in results or base not in results:
             continue
         runs = results[variant]
-        ratios = [a["seconds"] / b["seconds"] for a, b in zip(runs, alone)]
-        cpu_ratios = [a["cpu_seconds"] / b["cpu_seconds"] for a, b in zip(runs, alone)]
-        name = "A2/B" if variant == "pack-all" else "A2 before/B"
+        ratios = [a["seconds"] / b["seconds"] for a, b in zip(runs, results[base])]
+        cpu_ratios = [a["cpu_seconds"] / b["cpu_seconds"] for a, b in zip(runs, results[base])]
+        name = ("A2" if variant == "pack-all" else "A2 before") + ("/B" if base == "weasyprint" else "/B'")
         met = "met in every round" if max(ratios) <= 1 + TARGET_OVERHEAD else "NOT met in every round"
         print(f"{name + ', each round:':24} {' '.join(f'{x:.3f}' for x in ratios)}  median {_median(ratios):.3f} "
               f"(range {min(ratios):.3f}-{max(ratios):.3f}); CPU median {_median(cpu_ratios):.3f}  "
@@ -749,12 +761,12 @@ def report(results: dict[str, list[dict[str, object]]], info: dict[str, object],
         now = [a["seconds"] / b["seconds"] for a, b in zip(results["pack-all"], results["pack-all-before"])]
         print(f"{'A2 now/before, rounds:':24} {' '.join(f'{x:.3f}' for x in now)}  median {_median(now):.3f}")
     print()
-    for variant in ("pack", "weasyprint", "pack-all", "pack-all-before"):
+    for variant, label in VARIANTS.items():
         runs = results.get(variant)
         if not runs:
             continue
         total = _median([r["seconds"] for r in runs])
-        print(f"Where the time goes, {VARIANTS[variant].strip()} (median of each phase over {len(runs)} runs):")
+        print(f"Where the time goes, {label.strip()} (median of each phase over {len(runs)} runs):")
         for name, secs in _phase_rows(runs, variant):
             print(f"  {name:64} {secs:6.2f} s {100 * secs / total:5.1f}%")
         gc_s = _median([sum(r["gc_seconds"]) for r in runs])
@@ -783,6 +795,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeat", type=int, default=3, help="measurements per variant (default 3)")
     parser.add_argument("--pages", type=int, default=150, help="target size of the pack in pages (default 150)")
     parser.add_argument("--no-items", action="store_true", help="skip variant A2 (pack with per-item PDFs)")
+    parser.add_argument("--same-gc", action="store_true",
+                        help="also time B' : B inside render_packs' collector settings (_fewer_collections)")
     parser.add_argument("--before", type=Path,
                         help="also time A2 with meetingpack imported from this src/ folder (another checkout, e.g. "
                              "`git worktree add /tmp/before <commit>` then /tmp/before/src), side by side")
@@ -824,7 +838,7 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         print(f"Capture run: {capture['pages']} pages; starting {args.repeat} rounds ...", flush=True)
         variants = ["pack", "weasyprint"] + ([] if args.no_items else ["pack-all"]) \
-            + (["pack-all-before"] if args.before else [])
+            + (["pack-all-before"] if args.before else []) + (["weasyprint-gc"] if args.same_gc else [])
         results: dict[str, list[dict[str, object]]] = {v: [] for v in variants}
         order = []
         for r in range(args.repeat):
