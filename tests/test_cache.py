@@ -36,7 +36,7 @@ None.
 
 ## Budget monitoring
 
-RESOLVED that the forecast be noted.
+RESOLVED that the forecast be noted, and that the outturn come back to the meeting on 9 February 2026.
 """
 REPORT = original("panel/2026-01-12/report-budget.md").replace("2026-01-12", "2026-02-09").replace(
     "The council expects", "![Spending by month](chart.svg)\n\nThe council expects")
@@ -272,3 +272,24 @@ def test_only_the_changed_meetings_pages_are_made_again(archive: Archive, monkey
     made.clear()
     archive.check()  # the same bytes as a clean build (which makes every page)
     assert sorted(made) == ["panel/2026-01-12", SECOND]
+
+
+def test_a_later_meeting_answering_a_resolution(archive: Archive, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Only the records tie the first meeting to the later one (its resolution 'came back'): the first
+    meeting's pages change, and are made again, though nothing of its own changed."""
+    from meetingpack.commands import build
+
+    agenda = "    - title: Budget outturn\n"
+    archive.write("panel/2026-04-13/meeting.yaml", _meeting("2026-04-13", "scheduled", agenda))
+    assert archive.check().meetings == 3
+    made: list[str] = []
+    real = build.render_meeting_site
+    monkeypatch.setattr(build, "render_meeting_site",
+                        lambda env, meeting, *rest: made.append(meeting.url_path) or real(env, meeting, *rest))
+    archive.write("panel/2026-04-13/meeting.yaml",
+                  _meeting("2026-04-13", "scheduled", agenda + '      follows_up: ["2 of 2026-01-12"]\n'))
+    archive.build()
+    assert sorted(made) == ["panel/2026-01-12", "panel/2026-04-13"]
+    page = (archive.out / "site/panel/2026-01-12/index.html").read_text(encoding="utf-8")
+    assert "Came back" in page and "2026-04-13/item-4/index.html" in page
+    archive.check()
