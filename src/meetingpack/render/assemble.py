@@ -20,12 +20,16 @@ page copies, and gives it what WeasyPrint would have given those pages written a
 - page labels, the title (document information and XMP dc:title), /Lang, /MarkInfo,
   /ViewerPreferences and the PDF/UA identification in XMP.
 
-Why no structure element is copied with `copy_foreign`: an element's /P leads up to the root of
-the piece's tree and its /Pg to pages, so qpdf would bring in every element and every page they
-reach, public or not.  Elements are rebuilt instead, from the pages down; only leaf values
-(attribute dictionaries, strings) are copied.  Pages themselves go through pikepdf's page copy
-(one foreign-object copier per source and target, so a font shared by several pages is copied
-once per PDF).  Streams are copied as they are: each is compressed once, when its piece is made.
+How the structure tree is copied: an element's /P leads up to the root of the piece's tree, so
+`copy_foreign` of an element as WeasyPrint wrote it brings in the whole tree of the piece (4,099
+objects for one element of the example's consolidated pack); qpdf copies no page object reached
+that way (a /Pg of a page not copied before becomes null), but every element, Alt text and
+annotation of the piece would be written.  So each piece's tree is cut once into one tree per
+page (`_index`: the element that starts a page's tree loses its /P), and a PDF copies the trees
+of its pages with `copy_foreign` after copying the pages themselves: pikepdf uses one copier per
+source and target Pdf, so /Pg and the /OBJR's annotations map to the copies already made, and a
+font shared by several pages is copied once per PDF.  Streams are copied as they are: each is
+compressed once, when its piece is made.
 
 Everything is named and ordered by page and by position in the file, never by object identity
 or set order, and files are saved with a deterministic /ID: the same pieces give the same bytes.
@@ -52,18 +56,6 @@ _XMP_FOOTER = b'</x:xmpmeta>\n<?xpacket end="r"?>'
 ObjGen = tuple[int, int]
 
 
-@dataclass
-class _Node:
-    """A structure element of a piece, read once: what each PDF's copy of it is made of."""
-
-    fields: dict[str, object]
-    """Its entries but /K, /P and /Pg, as Python values (no object of the piece's Pdf)."""
-    kids: list[tuple[str, object]]
-    """('mcid', n), ('objr', annotation) or ('element', node key), in order; kids on other pages left out."""
-    id: str | None = None
-    """Its /ID (a table header's), which a second piece in a PDF gets prefixed."""
-
-
 @dataclass(eq=False)
 class Piece:
     """Pages written once: the open PDF and, for each of its pages, what assembling needs."""
@@ -73,12 +65,16 @@ class Piece:
     pdf: pikepdf.Pdf
     pages: list
     """The laid-out WeasyPrint pages, in the order written."""
-    tops: list[list[ObjGen]] = field(default_factory=list)
-    """For each page: the structure elements that start it (kids of /Document, in order)."""
-    nodes: dict[ObjGen, _Node] = field(default_factory=dict)
-    """Every structure element reachable from the root, by its object."""
-    nums: list[list[ObjGen | None]] = field(default_factory=list)
+    tops: list[list[Dictionary]] = field(default_factory=list)
+    """For each page: the structure elements that start it (kids of /Document, in order), without /P."""
+    page_of: dict[ObjGen, int] = field(default_factory=dict)
+    """The page of each structure element below the tops."""
+    nums: list[list[Dictionary | None]] = field(default_factory=list)
     """For each page: its /ParentTree array (the element of each MCID, or None)."""
+    owners: dict[ObjGen, Dictionary] = field(default_factory=dict)
+    """The structure element that holds each annotation (by an /OBJR kid)."""
+    named: list[list[Dictionary]] = field(default_factory=list)
+    """For each page: its elements with a table-header /ID or /Headers attribute."""
     index: dict[ObjGen, int] = field(default_factory=dict)
     """The index of each page, by its object."""
     dests: list[list[tuple[str, float, float]]] = field(default_factory=list)
@@ -139,11 +135,19 @@ def _is_element(kid: object) -> bool:
 
 
 def _index(piece: Piece) -> None:
-    """Find, once per piece, each page's elements, MCIDs, annotation owners and anchors."""
+    """Find, once per piece, each page's elements, MCIDs, annotation owners and anchors.
+
+    The tree is cut into one tree per page, in the piece (which nobody else reads): each element
+    that starts a page's tree loses its /P, and is taken out of its parent's kids when that parent
+    is on another page.  `copy_foreign` of such a top element then copies exactly its page's
+    elements: their /Pg and their /OBJR's annotations map to the copies of the page and of its
+    annotations made just before, and nothing leads up to the rest of the piece's tree.
+    """
     pdf = piece.pdf
     count = len(pdf.pages)
     piece.tops = [[] for _ in range(count)]
     piece.nums = [[] for _ in range(count)]
+    piece.named = [[] for _ in range(count)]
     piece.dests = [[(name, x * SCALE, (page.height - y) * SCALE) for name, (x, y, _, _) in page.anchors.items()]
                    for page in piece.pages]
     index = piece.index = {page.obj.objgen: i for i, page in enumerate(pdf.pages)}
@@ -157,34 +161,36 @@ def _index(piece: Piece) -> None:
         page = index.get(pg.objgen, inherited) if isinstance(pg, Dictionary) and pg.is_indirect else inherited
         if page is None:  # no page of its own: the first page below it
             page = _first_page(element, index)
-        if page is None or element.objgen in piece.nodes:
+        if page is None or element.objgen in piece.page_of:
             return None
-        if page != parent_page:  # an element on another page than its parent starts a tree of that page
-            piece.tops[page].append(element.objgen)
-        node = piece.nodes[element.objgen] = _Node(
-            {key: _native(value) for key, value in element.items() if key not in ("/K", "/P", "/Pg")}, [])
-        if isinstance(element.get("/ID"), String):
-            node.id = str(element.ID)
-        for kid in _kids(element):
-            if isinstance(kid, int):
-                node.kids.append(("mcid", int(kid)))
-            elif not isinstance(kid, Dictionary):
-                continue
-            elif kid.get("/Type") == Name.MCR:
-                kid_pg = kid.get("/Pg")
-                if kid_pg is None or (isinstance(kid_pg, Dictionary) and index.get(kid_pg.objgen) == page):
-                    node.kids.append(("mcid", int(kid.MCID)))
-            elif kid.get("/Type") == Name.OBJR:
+        piece.page_of[element.objgen] = page
+        if page != parent_page:
+            piece.tops[page].append(element)
+            if "/P" in element:
+                del element["/P"]
+        if "/ID" in element or (isinstance(element.get("/A"), Dictionary) and "/Headers" in element.A):
+            piece.named[page].append(element)
+        kids = _kids(element)
+        kept = []
+        for kid in kids:
+            if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR:
                 if isinstance(kid.get("/Obj"), Dictionary):
-                    node.kids.append(("objr", kid.Obj.objgen))
-            elif _is_element(kid) and walk(kid, page, page) == page:
-                node.kids.append(("element", kid.objgen))
+                    piece.owners[kid.Obj.objgen] = element
+            elif isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR:
+                kid_pg = kid.get("/Pg")
+                if not (kid_pg is None or (isinstance(kid_pg, Dictionary) and index.get(kid_pg.objgen) == page)):
+                    continue  # marked content of another page: not copied with this one
+            elif _is_element(kid) and walk(kid, page, page) != page:
+                continue  # on another page (a tree of its own there), or met before
+            kept.append(kid)
+        if len(kept) != len(kids):
+            element.K = Array(kept)
         return page
 
     for top in _kids(root):
         if not _is_element(top):
             continue
-        if str(top.S) == "/Document":  # WeasyPrint's single top element: rebuilt for each PDF
+        if str(top.S) == "/Document":  # WeasyPrint's single top element: made anew for each PDF
             for kid in _kids(top):
                 if _is_element(kid):
                     walk(kid, None, None)
@@ -196,7 +202,8 @@ def _index(piece: Piece) -> None:
     for i, page in enumerate(pdf.pages):
         key = page.obj.get("/StructParents")
         if isinstance(key, int) and int(key) in tree and isinstance(tree[int(key)], Array):
-            piece.nums[i] = [e.objgen if isinstance(e, Dictionary) and e.is_indirect else None
+            # an MCID whose element is on no page's tree (an orphan) maps to nothing in the copies
+            piece.nums[i] = [e if isinstance(e, Dictionary) and piece.page_of.get(e.objgen) == i else None
                              for e in tree[int(key)]]
 
 
@@ -209,6 +216,12 @@ def _native(value: object) -> object:
     if isinstance(value, pikepdf.Object) and value.is_indirect:
         raise ValueError("a structure element's attribute is an indirect object: not made by WeasyPrint")
     return value
+
+
+def _same(a: object, b: object) -> bool:
+    """Whether two handles are the same indirect object."""
+    return isinstance(a, pikepdf.Object) and isinstance(b, pikepdf.Object) and a.is_indirect and b.is_indirect \
+        and a.objgen == b.objgen
 
 
 def _native_object(value: object) -> object:
@@ -264,12 +277,12 @@ class _Assembly:
         # a piece's table-header ids are unique within it; a second piece's get its key in front
         order = list(dict.fromkeys(piece for piece, _ in selection))
         self.prefix = {piece: "" if n == 0 else f"{piece.key}-" for n, piece in enumerate(order)}
-        self.elements: dict[tuple[int, ObjGen], Dictionary] = {}
-        self.annots: dict[tuple[int, ObjGen], Dictionary] = {}
+        self.copies: dict[tuple[int, int], list[Dictionary]] = {}
+        """The copied annotations of each page of each piece, in order (kept or not)."""
+        self.dropped: list[tuple[Piece, ObjGen, Dictionary]] = []
+        """Links left out of this PDF: their piece, the original's object, the copy."""
         self.piece_id = {piece: n for n, piece in enumerate(order)}
         self.page_objs: list[Dictionary] = []
-        self.owners: dict[ObjGen, Dictionary] = {}
-        """The structure element of each copied annotation that has one."""
 
     def build(self, title: str, labels: Labels) -> bytes:
         out = self.out
@@ -314,15 +327,16 @@ class _Assembly:
             if not isinstance(copied, Array):
                 continue
             source = piece.pdf.pages[i].obj.Annots
-            kept = Array()
+            kept = []
+            self.copies[(self.piece_id[piece], i)] = list(copied)
             for original, annot in zip(source, copied, strict=True):
                 dest = annot.get("/Dest") if isinstance(annot, Dictionary) else None
                 if annot.get("/Subtype") == Name.Link and isinstance(dest, String) and str(dest) not in dests:
+                    self.dropped.append((piece, original.objgen, annot))
                     continue
                 kept.append(annot)
-                self.annots[(self.piece_id[piece], original.objgen)] = annot
-            if len(kept):
-                target.Annots = kept
+            if kept:
+                target.Annots = Array(kept)
             else:
                 del target["/Annots"]
 
@@ -332,60 +346,56 @@ class _Assembly:
         out = self.out
         root = out.make_indirect(Dictionary(Type=Name.StructTreeRoot))
         document = out.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Document, P=root))
-        kids = [self._element(piece, top, document, k) for k, (piece, i) in enumerate(self.selection)
-                for top in piece.tops[i]]
+        kids = []
+        for piece, i in self.selection:
+            for top in piece.tops[i]:
+                # the page and its annotations are copied already: /Pg and /OBJR map to those copies
+                new = out.copy_foreign(top)
+                new.P = document
+                kids.append(new)
+            prefix = self.prefix[piece]
+            for element in piece.named[i] if prefix else []:  # ids are unique within a piece only
+                new = out.copy_foreign(element)
+                if isinstance(new.get("/ID"), String):
+                    new.ID = String(prefix + str(new.ID))
+                attributes = new.get("/A")
+                if isinstance(attributes, Dictionary) and isinstance(attributes.get("/Headers"), Array):
+                    attributes.Headers = Array([String(prefix + str(h)) for h in attributes.Headers])
         document.K = Array(kids)
         root.K = Array([document])
+        for piece, original, copied in self.dropped:  # a link left out: its element stays, without it
+            owner = piece.owners.get(original)
+            if owner is not None and piece.page_of.get(owner.objgen) is not None:
+                new = out.copy_foreign(owner)
+                new.K = Array([kid for kid in _kids(new) if not (
+                    isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR and _same(kid.get("/Obj"), copied))])
         nums: list[object] = []
         for k, (piece, i) in enumerate(self.selection):
-            pid = self.piece_id[piece]
-            entries = [self.elements.get((pid, e)) if e is not None else None for e in piece.nums[i]]
+            entries = [out.copy_foreign(e) if e is not None else None for e in piece.nums[i]]
             while entries and entries[-1] is None:
                 entries.pop()
             self.page_objs[k].StructParents = k
             nums += [k, Array(entries)]
         key = len(self.selection)
-        for page in self.page_objs:
-            for annot in page.get("/Annots", Array()):
-                owner = self.owners.get(annot.objgen)
-                if owner is None:
+        for page, (piece, i) in zip(self.page_objs, self.selection, strict=True):
+            originals = piece.pdf.pages[i].obj.get("/Annots", Array())
+            kept = {annot.objgen for annot in page.get("/Annots", Array())}
+            for original, annot in zip(originals, self.copies.get((self.piece_id[piece], i), []), strict=True):
+                if annot.objgen not in kept:
+                    continue
+                owner = piece.owners.get(original.objgen)
+                if owner is None or piece.page_of.get(owner.objgen) != i:
                     if "/StructParent" in annot:
                         del annot["/StructParent"]
                     continue
                 annot.StructParent = key
-                nums += [key, owner]
+                nums += [key, out.copy_foreign(owner)]
                 key += 1
         root.ParentTree = out.make_indirect(Dictionary(Nums=Array(nums)))
         root.ParentTreeNextKey = key
         if isinstance(source_root.get("/RoleMap"), Dictionary):
             root.RoleMap = _native_object(source_root.RoleMap)
         out.Root.StructTreeRoot = root
-
-    def _element(self, piece: Piece, key: ObjGen, parent: Dictionary, k: int) -> Dictionary:
-        """This PDF's copy of element `key` of the piece and of its kids on the same page, on page `k`."""
-        node = piece.nodes[key]
-        pid = self.piece_id[piece]
-        page = self.page_objs[k]
-        fields = {**node.fields, "/P": parent, "/Pg": page}
-        prefix = self.prefix[piece]
-        if prefix:  # table-header ids are unique within a piece: another piece's get its key in front
-            if node.id is not None:
-                fields["/ID"] = String(prefix + node.id)
-            if "/A" in fields:
-                fields["/A"] = _prefixed_headers(fields["/A"], prefix)
-        new = self.out.make_indirect(Dictionary(fields))
-        self.elements[(pid, key)] = new
-        kids: list[object] = []
-        for kind, value in node.kids:
-            if kind == "mcid":
-                kids.append(value)
-            elif kind == "element":
-                kids.append(self._element(piece, value, new, k))  # type: ignore[arg-type]
-            elif (annot := self.annots.get((pid, value))) is not None:  # type: ignore[arg-type]
-                kids.append(self.out.make_indirect(Dictionary(Type=Name.OBJR, Obj=annot, Pg=page)))
-                self.owners[annot.objgen] = new
-        new.K = Array(kids)
-        return new
 
     # -- outline and metadata
 
@@ -438,15 +448,6 @@ class _Assembly:
                           _XMP_FOOTER))
         out.Root.Metadata = out.make_stream(zlib.compress(xmp), Type=Name.Metadata, Subtype=Name.XML,
                                             Filter=Name.FlateDecode)
-
-
-def _prefixed_headers(value: object, prefix: str) -> object:
-    """Attributes (one dictionary or an array of them, as Python values) with /Headers ids given `prefix`."""
-    if isinstance(value, list):
-        return [_prefixed_headers(v, prefix) for v in value]
-    if isinstance(value, dict) and isinstance(value.get("/Headers"), list):
-        return {**value, "/Headers": [String(prefix + str(h)) for h in value["/Headers"]]}
-    return value
 
 
 def assemble(template: LaidOut, selection: list[tuple[Piece, int]], title: str, labels: Labels) -> bytes:
