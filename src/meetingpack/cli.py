@@ -18,6 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
 
+from . import __version__
 from .errors import ContentError, MeetingPackError, Report
 from .publish import Stopped
 
@@ -105,6 +106,8 @@ def cmd_schema(args: argparse.Namespace) -> int:
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pack", description="Publish council meeting papers as PDF packs and a website.")
     p.add_argument("--debug", action="store_true", help="show a traceback when meetingpack itself fails")
+    p.add_argument("--version", action="version", version=f"pack (meetingpack) {__version__}",
+                   help="print the version of meetingpack and stop")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     b = sub.add_parser("build", help="build the website and the PDF packs")
     b.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE, help="content folder (default: content)")
