@@ -88,3 +88,22 @@ def test_the_installed_pack_builds_the_example_from_another_folder(installed: tu
     first = PdfReader(packs[0]).pages[0].extract_text()
     assert "Public Document Pack" in first
     assert list((site / "pagefind").glob("pagefind*.js"))  # the search index, from the installed Pagefind
+
+
+def _container_engine() -> bool:
+    try:
+        return subprocess.run(["docker", "info"], capture_output=True, timeout=30).returncode == 0
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+
+
+@pytest.mark.skipif(not _container_engine(), reason="no container engine runs here (docs/install.md: untested)")
+def test_the_container_image_builds_and_builds_the_example(tmp_path: Path) -> None:
+    _run(["docker", "build", "-q", "-t", "meetingpack-test", str(ROOT)], cwd=ROOT)
+    content = tmp_path / "content"
+    subprocess.run(["cp", "-r", str(ROOT / "content"), str(content)], check=True)
+    os.chmod(tmp_path, 0o777)
+    _run(["docker", "run", "--rm", "--network", "none", "-v", f"{tmp_path}:/work", "meetingpack-test",
+          "build", "content", "--out", "build", "-q"], cwd=tmp_path)
+    assert "Public Document Pack" in PdfReader(next((tmp_path / "build/site").rglob("*-pack.pdf"))).pages[0] \
+        .extract_text()
