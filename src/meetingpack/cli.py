@@ -47,12 +47,30 @@ def _summary(report: Report) -> str:
     return f"{e} error{'s' if e != 1 else ''}, {w} warning{'s' if w != 1 else ''}"
 
 
+def diagnostics_json(report: Report) -> dict[str, object]:
+    """What `pack check --format json` prints (its schema: docs/diagnostics.schema.json)."""
+    return {
+        "tool": f"meetingpack {__version__}",
+        "diagnostics": [
+            {"file": shown_path(d.file) if d.file else d.path, "line": d.line, "column": d.column,
+             "severity": d.severity, "code": d.code, "message": d.message, "hint": d.hint}
+            for d in sorted(report.diagnostics, key=lambda d: (d.path, d.line, d.column))],
+        "errors": len(report.errors),
+        "warnings": len(report.warnings),
+    }
+
+
 def cmd_check(args: argparse.Namespace) -> int:
     from .commands.check import check_project
 
     _, report = check_project(args.source)
-    _print_report(report)
-    print(f"pack check: {_summary(report)}", file=sys.stderr)
+    if args.format == "json":
+        import json
+
+        print(json.dumps(diagnostics_json(report), indent=2, ensure_ascii=False))
+    else:
+        _print_report(report)
+        print(f"pack check: {_summary(report)}", file=sys.stderr)
     return 1 if report.errors else 0
 
 
@@ -124,6 +142,8 @@ def parser() -> argparse.ArgumentParser:
     b.set_defaults(run=cmd_build)
     c = sub.add_parser("check", help="check the content without writing anything")
     c.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE, help="content folder (default: content)")
+    c.add_argument("--format", choices=("text", "json"), default="text",
+                   help="text (for people, on stderr) or json (for editors and CI, on stdout; docs/diagnostics.md)")
     c.set_defaults(run=cmd_check)
     s = sub.add_parser("schema", help="write JSON Schemas of the YAML files for editors")
     s.add_argument("--out", type=Path, default=Path("docs/schemas"), help="folder (default: docs/schemas)")

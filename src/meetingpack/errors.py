@@ -32,6 +32,9 @@ class Diagnostic:
     """What is wrong, in the officer's words: the field, the value, what is expected."""
     hint: str = ""
     """What to do about it, when that is not obvious from the message."""
+    code: str = field(default="", compare=False)
+    """The kind of problem, stable from one version to the next ('link-broken'): for tools and for
+    looking it up in docs/diagnostics.md."""
     file: str = field(default="", compare=False, repr=False)
     """The file's absolute path (not resolved through links), from which the CLI prints it relative to the
     folder it was run from; not compared, so tests compare diagnostics by `path`."""
@@ -70,12 +73,13 @@ class Report:
                 return str(path_form.relative_to(base))
         return str(p)
 
-    def error(self, path: Path | str, line: int, column: int, message: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(self.relative(path), line, column, "error", message, hint,
+    def error(self, path: Path | str, line: int, column: int, message: str, hint: str = "", *, code: str) -> None:
+        self.diagnostics.append(Diagnostic(self.relative(path), line, column, "error", message, hint, code,
                                            os.path.abspath(path)))
 
-    def warning(self, path: Path | str, line: int, column: int, message: str, hint: str = "") -> None:
-        self.diagnostics.append(Diagnostic(self.relative(path), line, column, "warning", message, hint,
+    def warning(self, path: Path | str, line: int, column: int, message: str, hint: str = "", *,
+                code: str) -> None:
+        self.diagnostics.append(Diagnostic(self.relative(path), line, column, "warning", message, hint, code,
                                            os.path.abspath(path)))
 
     @property

@@ -132,6 +132,12 @@ def _user_loc(loc: tuple[Any, ...], positions: Positions) -> Loc:
     return path
 
 
+def _allowed(err: Any) -> list[object]:
+    """The values an enum or literal field takes, from pydantic's error ("'a', 'b' or 'c'")."""
+    expected = str((err.get("ctx") or {}).get("expected", ""))
+    return re.findall(r"'([^']*)'", expected) or [expected]
+
+
 def report_validation_error(exc: ValidationError, path: Path, positions: Positions, report: Report) -> None:
     """Turn pydantic's errors into diagnostics at the lines the user wrote."""
     seen: set[tuple[Loc, str]] = set()
@@ -141,26 +147,39 @@ def report_validation_error(exc: ValidationError, path: Path, positions: Positio
         name = str(loc[-1]) if loc and isinstance(loc[-1], str) else ""
         where = _dotted(loc)
         hint = ""
+        code = "invalid-value"
         if kind == "extra_forbidden":
+            code = "unknown-field"
             message = f"unknown field '{name}'" + (f" in {_dotted(loc[:-1])}" if len(loc) > 1 else "")
             close = difflib.get_close_matches(name, _FIELD_NAMES, n=1)
             hint = f"did you mean '{close[0]}'?" if close else "remove it, or check its spelling and indentation"
             line, col = positions.find(loc, prefer_key=True)
         elif kind == "missing":
+            code = "missing-field"
             message = f"missing required field '{where}'"
             line, col = positions.find(loc[:-1])
             hint = "see docs/authoring.md for what this file needs"
         elif kind.startswith("date"):
+            code = "invalid-date"
             message = f"{where}: {err['input']!r} is not a valid date ({err['msg'].split(', ')[-1]})"
             hint = "write dates as YYYY-MM-DD, e.g. 2026-03-02"
             line, col = positions.find(loc)
         elif kind.startswith("time"):
+            code = "invalid-time"
             message = f"{where}: {err['input']!r} is not a valid time"
             hint = "write times as 24-hour HH:MM in quotes, e.g. \"10:00\""
             line, col = positions.find(loc)
         elif kind == "union_tag_invalid" or kind == "union_tag_not_found":
+            code = "unknown-document-kind"
             message = f"{where or 'kind'}: document kind must be one of {', '.join(model.DOCUMENT_KINDS)}"
             line, col = positions.find(loc + ("kind",))
+        elif kind in ("enum", "literal_error"):
+            code = "invalid-choice"
+            allowed = [str(v) for v in _allowed(err)]
+            message = f"{where}: {err['input']!r} is not one of {', '.join(allowed)}"
+            close = difflib.get_close_matches(str(err["input"]).lower(), allowed, n=1, cutoff=0.5)
+            hint = f"did you mean '{close[0]}'?" if close else ""
+            line, col = positions.find(loc)
         else:
             msg = err["msg"].removeprefix("Value error, ")
             message = f"{where}: {msg}" if where else msg
@@ -168,7 +187,7 @@ def report_validation_error(exc: ValidationError, path: Path, positions: Positio
         if (loc, message) in seen:
             continue
         seen.add((loc, message))
-        report.error(path, line, col, message, hint)
+        report.error(path, line, col, message, hint, code=code)
 
 
 def validate_record(cls: type[M] | Any, data: Any, path: Path, positions: Positions, report: Report) -> Any:
@@ -188,13 +207,13 @@ def read_text(path: Path, report: Report) -> str | None:
         with path.open("rb") as handle:
             raw = handle.read(MAX_FILE_BYTES + 1)  # never more: a huge file costs no memory to refuse
     except OSError as exc:
-        report.error(path, 0, 0, f"cannot read the file: {exc.strerror}")
+        report.error(path, 0, 0, f"cannot read the file: {exc.strerror}", code="file-unreadable")
         return None
     if len(raw) > MAX_FILE_BYTES:
         report.error(path, raw.count(b"\n", 0, MAX_FILE_BYTES) + 1, 0,
                      "the file is larger than 1 MB, the most a content file may be (it passes 1 MB on this line)",
                      "split a long paper into a report and appendices, or attach the longest part as a PDF; "
-                     "see 'Limits' in docs/authoring.md")
+                     "see 'Limits' in docs/authoring.md", code="file-too-large")
         return None
     raw = raw.removeprefix(b"\xef\xbb\xbf")  # a byte order mark from Notepad is harmless
     try:
@@ -205,12 +224,12 @@ def read_text(path: Path, report: Report) -> str | None:
         report.error(path, raw.count(b"\n", 0, exc.start) + 1, column,
                      f"the file is not UTF-8 text: byte 0x{raw[exc.start]:02X} is not UTF-8",
                      "save it as UTF-8 (in most editors: Save As, Encoding: UTF-8); it was probably saved "
-                     "as Windows or Mac text")
+                     "as Windows or Mac text", code="not-utf8")
         return None
     if not text.strip():
         report.error(path, 1, 0, "the file is empty",
                      "write the paper, or take it off the agenda" if path.suffix.lower() == ".md"
-                     else f"see docs/authoring.md for what {path.name} holds")
+                     else f"see docs/authoring.md for what {path.name} holds", code="file-empty")
         return None
     return text
 
@@ -225,10 +244,10 @@ def read_yaml(path: Path, report: Report, line_offset: int = 0, text: str | None
         data, positions = parse_yaml(text, line_offset)
     except YamlError as exc:
         report.error(path, exc.line, exc.column, f"YAML syntax: {exc.message}",
-                     exc.hint or "check the indentation, and put text containing ':' or '#' in quotes")
+                     exc.hint or "check the indentation, and put text containing ':' or '#' in quotes", code="yaml-invalid")
         return None
     if not isinstance(data, dict):
-        report.error(path, 1 + line_offset, 1, "expected a set of 'field: value' lines")
+        report.error(path, 1 + line_offset, 1, "expected a set of 'field: value' lines", code="yaml-not-mapping")
         return None
     return data, positions
 
@@ -236,7 +255,7 @@ def read_yaml(path: Path, report: Report, line_offset: int = 0, text: str | None
 def load_record(cls: type[M], path: Path, report: Report) -> tuple[M, Positions] | None:
     """Read and validate one YAML file against a model."""
     if not path.is_file():
-        report.error(path, 0, 0, "file not found", f"create {path.name}; see docs/authoring.md")
+        report.error(path, 0, 0, "file not found", f"create {path.name}; see docs/authoring.md", code="file-missing")
         return None
     read = read_yaml(path, report)
     if read is None:
@@ -257,12 +276,12 @@ def load_document(path: Path, report: Report) -> DocumentSource | None:
     bad = control_character(text)
     if bad is not None:
         report.error(path, bad[0], bad[1], f"a control character ({bad[2]}) is in the text; it cannot be shown "
-                     "or printed", "delete it: it often comes with text copied from another program")
+                     "or printed", "delete it: it often comes with text copied from another program", code="control-character")
         return None
     match = FRONT_MATTER.match(text)
     if not match:
         report.error(path, 1, 1, "the document has no front matter",
-                     "start the file with a '---' line, the fields (kind, title...), and another '---' line")
+                     "start the file with a '---' line, the fields (kind, title...), and another '---' line", code="front-matter-missing")
         return None
     read = read_yaml(path, report, line_offset=1, text=match.group(1))
     if read is None:
@@ -275,7 +294,7 @@ def load_document(path: Path, report: Report) -> DocumentSource | None:
     too_much = markdown_limits(text[match.end():])
     for line, message in too_much:
         report.error(path, body_line + line + 1, 0, message,
-                     "the PDF pack cannot be made from it; see 'Limits' in docs/authoring.md")
+                     "the PDF pack cannot be made from it; see 'Limits' in docs/authoring.md", code="markdown-limit")
     if too_much:
         return None
     return DocumentSource(path, meta, text[match.end():], body_line, positions)
@@ -322,16 +341,16 @@ def _check_document_refs(root: Path, folder: Path, data: Any, positions: Positio
         target = folder / name
         if not inside(root, target):
             report.error(yaml_path, line, col, f"'{name}' is outside the content folder",
-                         "keep every document inside the content folder")
+                         "keep every document inside the content folder", code="document-outside-content")
         elif not target.is_file():
             report.error(yaml_path, line, col, f"document '{name}' not found",
                          f"looked for {os.path.relpath(os.path.abspath(target), os.path.abspath(root.parent))}; "
-                         "check the file name and that it is in the meeting folder")
+                         "check the file name and that it is in the meeting folder", code="document-not-found")
         elif not is_pdf and target.suffix.lower() != ".md":
             report.error(yaml_path, line, col, f"'{name}' is not a Markdown (.md) file",
-                         "list an existing PDF as {pdf: file.pdf, title: ..., description: ...}")
+                         "list an existing PDF as {pdf: file.pdf, title: ..., description: ...}", code="document-not-markdown")
         elif is_pdf and target.suffix.lower() != ".pdf":
-            report.error(yaml_path, line, col, f"'{name}' is not a PDF file")
+            report.error(yaml_path, line, col, f"'{name}' is not a PDF file", code="document-not-pdf")
         elif not is_pdf:
             out.append(target.resolve())
     return out
@@ -344,11 +363,11 @@ def _load_meetings(root: Path, source: CommitteeSource, report: Report) -> dict[
         match = MEETING_FOLDER.match(folder.name)
         if not match:
             report.error(folder, 0, 0, f"folder '{folder.name}' is not named like a meeting",
-                         "name meeting folders by their date, YYYY-MM-DD (add -2 for a second meeting that day)")
+                         "name meeting folders by their date, YYYY-MM-DD (add -2 for a second meeting that day)", code="meeting-folder-name")
             continue
         path = folder / "meeting.yaml"
         if not path.is_file():
-            report.error(path, 0, 0, "file not found", "every meeting folder needs a meeting.yaml")
+            report.error(path, 0, 0, "file not found", "every meeting folder needs a meeting.yaml", code="file-missing")
             continue
         read = read_yaml(path, report)
         if read is None:
@@ -368,7 +387,7 @@ def _load_meetings(root: Path, source: CommitteeSource, report: Report) -> dict[
             line, col = positions.find(("date",))
             report.error(path, line, col,
                          f"date {meeting.date.isoformat()} does not match the folder name '{folder.name}'",
-                         "rename the folder or correct the date")
+                         "rename the folder or correct the date", code="meeting-date-folder")
             continue
         source.meetings.append(MeetingSource(folder.name, folder, meeting, positions,
                                              minutes.resolve() if minutes.is_file() else None,
@@ -399,7 +418,7 @@ def links_leaving(root: Path, report: Report) -> set[Path]:
                 found.add(path)
                 report.error(path, 0, 0, f"'{name}' is a symbolic link to a place outside the content folder "
                              f"({os.readlink(path)})", "copy the file into the content folder instead of linking "
-                             "to it; the build reads nothing outside the content folder")
+                             "to it; the build reads nothing outside the content folder", code="link-leaves-content")
     return found
 
 
@@ -411,7 +430,7 @@ def load_project(root: Path, report: Report) -> Project | None:
     is not read (see `links_leaving`).
     """
     if not root.is_dir():
-        report.error(root, 0, 0, "content folder not found", "give the folder that holds site.yaml")
+        report.error(root, 0, 0, "content folder not found", "give the folder that holds site.yaml", code="content-folder-missing")
         return None
     if links_leaving(root, report) or not inside(root, root / "site.yaml"):
         return None  # nothing is read from a folder that links elsewhere
@@ -422,7 +441,7 @@ def load_project(root: Path, report: Report) -> Project | None:
         if folder.name == "templates":
             continue
         if not (folder / "committee.yaml").is_file():
-            report.warning(folder, 0, 0, "folder has no committee.yaml and is ignored")
+            report.warning(folder, 0, 0, "folder has no committee.yaml and is ignored", code="committee-yaml-missing")
             continue
         loaded = load_record(model.Committee, folder / "committee.yaml", report)
         if loaded is None:

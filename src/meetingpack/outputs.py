@@ -70,12 +70,12 @@ def check_outputs(meetings: list[ResolvedMeeting], report: Report) -> None:
         if first is not owner:
             report.error(owner.path, owner.line, owner.column,
                          f"{owner.what} would be published at {path}, where {first.what} is published",
-                         "rename the file or folder so that the two addresses differ")
+                         "rename the file or folder so that the two addresses differ", code="output-clash")
 
     for slug, committee in committees.items():
         if slug in SITE_NAMES:
             report.error(committee.path, 0, 0, f"the committee folder '{slug}' has the name of one of the "
-                         f"website's own pages ({slug}/)", "rename the folder, e.g. to the committee's name")
+                         f"website's own pages ({slug}/)", "rename the folder, e.g. to the committee's name", code="committee-folder-reserved")
         for name in COMMITTEE_NAMES:
             claim(f"{slug}/{name}", Owner(f"the committee page {name}", str(committee.path / "committee.yaml")))
     for meeting in meetings:

@@ -362,14 +362,14 @@ def check_records(records: dict[str, CommitteeRecords], report: Report) -> None:
                               if d.meeting.meeting.date < meeting.meeting.date)
             report.error(meeting.source.yaml_path, line, col,
                          f"follows_up '{reference}': no earlier resolution of this committee has that reference",
-                         f"write the minute number and part, e.g. '36(ii)'; known: {known or 'none'}")
+                         f"write the minute number and part, e.g. '36(ii)'; known: {known or 'none'}", code="follow-up-unknown")
         if committee.meetings and committee.problems:
             source = committee.meetings[0].committee
             for loc, message, hint in committee.problems:
                 line, col = source.recommendations_positions.find(loc) if source.recommendations_positions \
                     else (0, 0)
                 severity = report.warning if message.startswith("status") else report.error
-                severity(source.path / "recommendations.yaml", line, col, message, hint)
+                severity(source.path / "recommendations.yaml", line, col, message, hint, code="recommendation-invalid")
         for declared in committee.declarations:
             if declared.item is None:
                 minutes = declared.meeting.minutes
@@ -378,7 +378,7 @@ def check_records(records: dict[str, CommitteeRecords], report: Report) -> None:
                 line, col = minutes.source.positions.find(("declarations", k, "item"))
                 report.error(minutes.source.path, line, col,
                              f"declaration: the meeting has no agenda item {declared.declaration.item}",  # type: ignore[attr-defined]
-                             f"give the number of the agenda item (1 to {len(declared.meeting.items)})")
+                             f"give the number of the agenda item (1 to {len(declared.meeting.items)})", code="declaration-unknown-item")
         for decision in committee.decisions:
             if decision.status(committee.meetings) != "overdue":
                 continue
@@ -387,4 +387,4 @@ def check_records(records: dict[str, CommitteeRecords], report: Report) -> None:
                            f"resolution {decision.reference} asked for this to come back on "
                            f"{long_date(decision.due.meeting.date)}, but no item of that meeting follows it up",
                            f"add `follows_up: [\"{decision.reference}\"]` to the item of that meeting that "
-                           "answers it, or put it on a later agenda")
+                           "answers it, or put it on a later agenda", code="follow-up-overdue")

@@ -492,8 +492,8 @@ def check_published(report: Report, at: Path, line: int, col: int, name: str, pa
     try:
         removed = published(path).removed
     except Unpublishable as exc:
-        report.error(at, line, col, f"'{name}': {exc}")
+        report.error(at, line, col, f"'{name}': {exc}", code="file-unpublishable")
         return
     if removed:
         report.warning(at, line, col, f"'{name}' has content that is removed when it is published: "
-                       f"{'; '.join(removed)}", _HINTS.get(path.suffix.lower(), _HINTS[".svg"]))
+                       f"{'; '.join(removed)}", _HINTS.get(path.suffix.lower(), _HINTS[".svg"]), code="content-removed")

@@ -46,13 +46,13 @@ def _check_public_listing(project: Project, exempt: ExemptPapers, meeting: Meeti
         report.error(meeting.yaml_path, *at,
                      f"'{name}' is exempt ({place.where}, {shown}:{place.line}) and is released only "
                      f"from {released.on}, after this agenda publishes it ({published})",
-                     "list it at a meeting whose papers are published on or after the release date")
+                     "list it at a meeting whose papers are published on or after the release date", code="exempt-released-later")
         return
     report.error(meeting.yaml_path, *at,
                  f"'{name}' is exempt: {place.where} ({shown}:{place.line}), so it cannot be "
                  "published here", "list it only under Part B; if the exempt information has lawfully become "
                  "public, declare it on the paper: 'released: {on: YYYY-MM-DD, by: the decision that released "
-                 "it}' (see docs/authoring.md)")
+                 "it}' (see docs/authoring.md)", code="exempt-published")
 
 
 def _check_own_papers(exempt: ExemptPapers, meeting: MeetingSource, report: Report) -> None:
@@ -61,7 +61,7 @@ def _check_own_papers(exempt: ExemptPapers, meeting: MeetingSource, report: Repo
         if own is not None and (place := exempt.place(own)) is not None:
             report.warning(own, 1, 1, f"{own.name} is exempt ({place.where}), so it is not published on the "
                            "website", "exempt minutes go only into the members' pack of the meeting that lists "
-                           "them under Part B")
+                           "them under Part B", code="exempt-own-minutes")
 
 
 def _check_agenda(project: Project, committee: CommitteeSource, meeting: MeetingSource, report: Report,
@@ -76,40 +76,40 @@ def _check_agenda(project: Project, committee: CommitteeSource, meeting: Meeting
                 line, col = meeting.positions.find(loc + ("standard",))
                 known = ", ".join(sorted(keys)) or "none are defined"
                 report.error(meeting.yaml_path, line, col, f"unknown standard item '{item.standard}'",
-                             f"committee.yaml defines: {known}")
+                             f"committee.yaml defines: {known}", code="standard-item-unknown")
             if part == "part_b" and item.exempt_paragraph is None:
                 line, col = meeting.positions.find(loc)
                 report.error(meeting.yaml_path, line, col,
                              "Part B item has no 'exempt_paragraph'",
                              "give the paragraph (1-7) of Part 1 of Schedule 12A to the Local Government "
-                             "Act 1972 that justifies excluding the public")
+                             "Act 1972 that justifies excluding the public", code="part-b-no-paragraph")
             if part == "part_a" and item.exempt_paragraph is not None:
                 line, col = meeting.positions.find(loc + ("exempt_paragraph",))
                 report.error(meeting.yaml_path, line, col,
                              "a Part A (public) item cannot be exempt",
-                             "move the item to part_b, or remove 'exempt_paragraph'")
+                             "move the item to part_b, or remove 'exempt_paragraph'", code="part-a-exempt")
             if item.published_on is not None:
                 line, col = meeting.positions.find(loc + ("published_on",))
                 if item.published_on < meeting.meeting.issued_on:
                     report.error(meeting.yaml_path, line, col,
                                  f"published_on {item.published_on} is before the agenda was issued "
                                  f"({meeting.meeting.issued_on})",
-                                 "papers published with the agenda need no published_on; remove it")
+                                 "papers published with the agenda need no published_on; remove it", code="published-before-issue")
                 elif item.published_on > meeting.meeting.date:
                     report.error(meeting.yaml_path, line, col,
                                  f"published_on {item.published_on} is after the meeting ({meeting.meeting.date})",
-                                 "papers must be published before or on the day of the meeting")
+                                 "papers must be published before or on the day of the meeting", code="published-after-meeting")
             if item.webcast_at is not None and meeting.meeting.webcast is None:
                 line, col = meeting.positions.find(loc + ("webcast_at",))
                 report.error(meeting.yaml_path, line, col, "webcast_at is given but the meeting has no webcast",
-                             "add 'webcast: https://...' (the recording's address) to the meeting")
+                             "add 'webcast: https://...' (the recording's address) to the meeting", code="webcast-missing")
             for j, ref in enumerate(item.documents):
                 name = ref if isinstance(ref, str) else ref.pdf
                 line, col = meeting.positions.find(loc + ("documents", j))
                 path = (meeting.path / name).resolve()
                 if path in seen:
                     report.error(meeting.yaml_path, line, col,
-                                 f"'{name}' is already listed under {seen[path]}", "list each paper once")
+                                 f"'{name}' is already listed under {seen[path]}", "list each paper once", code="paper-listed-twice")
                     continue
                 seen[path] = f"item {i + 1} of {part}"
                 if part == "part_a":
@@ -119,7 +119,7 @@ def _check_agenda(project: Project, committee: CommitteeSource, meeting: Meeting
                         try:
                             pdf_page_sizes(path)
                         except PdfProblem as exc:
-                            report.error(meeting.yaml_path, line, col, f"'{name}': {exc}")
+                            report.error(meeting.yaml_path, line, col, f"'{name}': {exc}", code="pdf-invalid")
                         else:  # what publishing removes (scripts, actions, attachments): said where it is listed
                             check_published(report, meeting.yaml_path, line, col, name, path)
                     continue
@@ -130,17 +130,17 @@ def _check_agenda(project: Project, committee: CommitteeSource, meeting: Meeting
                 if part == "part_b" and doc_paragraph and item.exempt_paragraph and doc_paragraph != item.exempt_paragraph:
                     report.error(meeting.yaml_path, line, col,
                                  f"'{name}' cites paragraph {doc_paragraph} of Schedule 12A but the agenda item "
-                                 f"cites paragraph {item.exempt_paragraph}", "make the two paragraphs agree")
+                                 f"cites paragraph {item.exempt_paragraph}", "make the two paragraphs agree", code="exempt-paragraph-mismatch")
                 if isinstance(doc.meta, model.ReportMeta) and doc.meta.date != meeting.meeting.date:
                     dline, dcol = doc.positions.find(("date",))
                     report.warning(doc.path, dline, dcol,
                                    f"report date {doc.meta.date} differs from the meeting date "
-                                   f"{meeting.meeting.date}")
+                                   f"{meeting.meeting.date}", code="report-date")
                 if isinstance(doc.meta, model.AppendixMeta) and doc.meta.source == "workplan" \
                         and not (committee.path / "workplan.yaml").is_file():
                     sline, scol = doc.positions.find(("source",))
                     report.error(doc.path, sline, scol, "this appendix shows the work plan, but the committee "
-                                 "has no workplan.yaml", f"create {committee.path.name}/workplan.yaml")
+                                 "has no workplan.yaml", f"create {committee.path.name}/workplan.yaml", code="workplan-missing")
 
 
 @dataclass
@@ -202,17 +202,17 @@ def _check_links(project: Project, doc: DocumentSource, rendered: Rendered,
             report.warning(doc.path, link.line, 1,
                            f"link to '{link.href}' will not work on the website or in the pack",
                            "link to a web address (https://...), or to another paper of the same meeting "
-                           "(e.g. [Appendix 2](appendix-2.md)); it is shown as plain text")
+                           "(e.g. [Appendix 2](appendix-2.md)); it is shown as plain text", code="link-broken")
             continue
         if target.exempt and not (me and me.exempt):
             report.warning(doc.path, link.line, 1, f"link to '{link.href}', an exempt paper",
                            "the words are kept but the link is left out of the public pack and website, "
-                           "so that nothing of the exempt paper is published")
+                           "so that nothing of the exempt paper is published", code="link-to-exempt")
         if fragment and target.anchors is not None and fragment not in target.anchors:
             headings = sorted(a for a in target.anchors if not BLOCK_ID.match(a))
             report.warning(doc.path, link.line, 1, f"link to '{link.href}': no heading '#{fragment}' in that paper",
                            "headings are linked by their words in lower case with hyphens, e.g. #background; "
-                           f"this paper has: {', '.join('#' + h for h in headings[:12]) or 'no headings'}")
+                           f"this paper has: {', '.join('#' + h for h in headings[:12]) or 'no headings'}", code="link-no-heading")
 
 
 def _check_document(project: Project, doc: DocumentSource, rendered: Rendered,
@@ -221,29 +221,29 @@ def _check_document(project: Project, doc: DocumentSource, rendered: Rendered,
     for image in rendered.images:
         if not image.alt.strip():
             report.error(doc.path, image.line, 1, f"image '{image.src}' has no alternative text",
-                         "describe the image between the brackets: ![what the chart shows](chart.svg)")
+                         "describe the image between the brackets: ![what the chart shows](chart.svg)", code="image-no-alt")
         if "://" in image.src or image.src.startswith(("/", "data:")):
             report.error(doc.path, image.line, 1, f"image '{image.src}' must be a file beside the document",
-                         "save the image in the meeting folder and give its file name")
+                         "save the image in the meeting folder and give its file name", code="image-not-local")
             continue
         target = doc.path.parent / image.src
         if ".." in Path(image.src).parts:
             report.error(doc.path, image.line, 1, f"image '{image.src}' must be in the document's folder or a "
                          "folder inside it", "copy the image beside the document; on the website each paper's "
-                         "images are published beside its page")
+                         "images are published beside its page", code="image-outside-folder")
         elif not inside(project.root, target):
-            report.error(doc.path, image.line, 1, f"image '{image.src}' is outside the content folder")
+            report.error(doc.path, image.line, 1, f"image '{image.src}' is outside the content folder", code="image-outside-content")
         elif not target.is_file():
             report.error(doc.path, image.line, 1, f"image '{image.src}' not found",
-                         "check the file name; images go in the same folder as the document")
+                         "check the file name; images go in the same folder as the document", code="image-not-found")
         elif target.suffix.lower() not in (".png", ".jpg", ".jpeg", ".svg", ".gif", ".webp"):
-            report.error(doc.path, image.line, 1, f"image '{image.src}' is not a PNG, JPEG, GIF, WebP or SVG file")
+            report.error(doc.path, image.line, 1, f"image '{image.src}' is not a PNG, JPEG, GIF, WebP or SVG file", code="image-format")
         else:  # an SVG that cannot be read is an error; what sanitising removes from it, a warning
             check_published(report, doc.path, image.line, 1, image.src, target)
     for heading in rendered.headings:
         if heading.level > 4:
             report.warning(doc.path, heading.line, 1, f"heading '{heading.text}' is nested too deep",
-                           "use ## for sections and ### or #### within them")
+                           "use ## for sections and ### or #### within them", code="heading-too-deep")
     _check_links(project, doc, rendered, papers, report)
     if isinstance(doc.meta, model.ReportMeta) and project.site.wards:
         known = {w.lower(): w for w in project.site.wards}
@@ -253,25 +253,25 @@ def _check_document(project: Project, doc: DocumentSource, rendered: Rendered,
                 close = difflib.get_close_matches(ward, project.site.wards, n=1)
                 report.error(doc.path, line, col, f"unknown ward '{ward}'",
                              f"did you mean '{close[0]}'?" if close else
-                             f"site.yaml lists: {', '.join(project.site.wards)}; or write 'All'")
+                             f"site.yaml lists: {', '.join(project.site.wards)}; or write 'All'", code="ward-unknown")
     if isinstance(doc.meta, model.ReportMeta):
         sections = {h.text.lower() for h in rendered.headings if h.level == 2}
         for expected in EXPECTED_REPORT_SECTIONS:
             if expected not in sections:
                 report.warning(doc.path, doc.body_line + 1, 1, f"the report has no '{expected.capitalize()}' section",
-                               f"add a '## {expected.capitalize()}' heading")
+                               f"add a '## {expected.capitalize()}' heading", code="report-section-missing")
     if minutes and doc.path.name != "minutes.md":
         report.warning(doc.path, 1, 1, "minutes should be saved as minutes.md in the folder of the meeting they "
-                       "record", "otherwise their minute items are not numbered")
+                       "record", "otherwise their minute items are not numbered", code="minutes-file-name")
     for _, paragraph, line in rendered.exempt:
         if paragraph not in range(1, 8):
             report.error(doc.path, line, 1, "an item marked {exempt} must give the paragraph of Schedule 12A"
                          + (f" (1 to 7, not {paragraph})" if paragraph is not None else ""),
                          "write the paragraph (1-7) of Part 1 of Schedule 12A after the heading, e.g. "
-                         "'## Sale of the old depot {exempt=3}'")
+                         "'## Sale of the old depot {exempt=3}'", code="exempt-mark-paragraph")
     if minutes and not rendered.minutes:
         report.error(doc.path, doc.body_line + 1, 1, "the minutes have no minute items",
-                     "start each minute item with a '## Title' heading")
+                     "start each minute item with a '## Title' heading", code="minutes-empty")
 
 
 def _check_committee(committee: CommitteeSource, report: Report) -> None:
@@ -280,7 +280,7 @@ def _check_committee(committee: CommitteeSource, report: Report) -> None:
         if item.key in seen:
             line, col = committee.positions.find(("standard_items", i, "key"))
             report.error(committee.path / "committee.yaml", line, col,
-                         f"standard item key '{item.key}' is used twice", "give each standard item its own key")
+                         f"standard item key '{item.key}' is used twice", "give each standard item its own key", code="standard-item-duplicate")
         seen.add(item.key)
     plan, positions = committee.workplan, committee.workplan_positions
     if plan is not None and positions is not None:
@@ -288,7 +288,7 @@ def _check_committee(committee: CommitteeSource, report: Report) -> None:
             if (after.date, after.time) < (before.date, before.time):
                 line, col = positions.find(("meetings", i, "date"))
                 report.error(committee.path / "workplan.yaml", line, col, "meetings must be listed in date order",
-                             f"{after.date} comes after {before.date} in the list")
+                             f"{after.date} comes after {before.date} in the list", code="workplan-order")
                 break
 
 

@@ -37,7 +37,7 @@ from pathlib import Path
 
 from ..errors import Diagnostic
 
-FORMAT = 1
+FORMAT = 2
 """Version of the record's layout; a record of another format is ignored."""
 RACY_NS = 2_000_000_000
 """A file modified this close to (or after) the time its hash was recorded is hashed again."""
@@ -201,7 +201,8 @@ class BuildState:
         data = {"format": FORMAT, "sources": digest, "recorded_at": self.hashes.started,
                 "hashes": {k: [v[0], list(v[1])] for k, v in sorted(self.hashes.seen.items())},
                 "diagnostics": [{"path": d.path, "line": d.line, "column": d.column, "severity": d.severity,
-                                 "message": d.message, "hint": d.hint, "file": d.file} for d in diagnostics],
+                                 "message": d.message, "hint": d.hint, "code": d.code, "file": d.file}
+                                for d in diagnostics],
                 "meetings": meetings, "files": files,
                 "published": {k: list(v) for k, v in output_files(out).items()}}
         self.file.parent.mkdir(parents=True, exist_ok=True)
