@@ -10,6 +10,7 @@ appendix without a work plan, and the sections a cover report should have.
 from __future__ import annotations
 
 import difflib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -187,11 +188,19 @@ def _render(doc: DocumentSource) -> Rendered:
     return doc.analysis
 
 
+def _meeting_unreadable(paper: Path, report: Report) -> bool:
+    """Whether the meeting.yaml beside a paper could not be read (an error is reported in it)."""
+    beside = os.path.abspath(paper.parent / "meeting.yaml")
+    return any(d.severity == "error" and d.file == beside for d in report.diagnostics)
+
+
 def _check_links(project: Project, doc: DocumentSource, rendered: Rendered,
                  papers: dict[Path, dict[Path, _Paper]], report: Report) -> None:
     """Links to other papers of the same meeting are cross references; other local links cannot work."""
     mine = papers.get(doc.path, {})
     me = mine.get(doc.path)
+    if not mine and _meeting_unreadable(doc.path, report):
+        return  # which papers the meeting lists is not known: its meeting.yaml has errors, reported already
     for link in rendered.links:
         local = local_target(link.href, doc.path)
         if local is None:
