@@ -192,8 +192,8 @@ def _packs(project: Project, meetings: list[ResolvedMeeting], plan: Plan, jobs: 
     keys = plan.pack_keys
     todo = [i for i, (meeting, key) in enumerate(zip(meetings, keys, strict=True))
             if i not in plan.reuse and not cache.has(meeting, key)]
-    for meeting, why in cache.rejected:
-        progress(f"cache entry of {meeting} not used: {why}")
+    for url, why in cache.rejected:
+        progress(f"cache entry of {url} not used: {why}")
     counts["rendered"], counts["reused"] = len(todo), len(meetings) - len(todo)
     progress.phase("packs", len(meetings), reused=counts["reused"])
     fresh = render_all(project.root, [meetings[i] for i in todo], jobs, progress)

@@ -35,7 +35,7 @@ import tempfile
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import jinja2
 from pydantic import BaseModel
@@ -105,7 +105,7 @@ def file_digest(path: Path) -> str | None:
 def templates_digest(env: jinja2.Environment, parts: tuple[str, ...] = ("pdf", "documents")) -> str:
     """A hash of every template in `parts` of every folder searched, in order (by default: what a pack uses)."""
     digest = hashlib.sha256()
-    for folder in env.globals["search_path"]:  # type: ignore[union-attr]
+    for folder in cast("list[str]", env.globals["search_path"]):
         for part in parts:
             base = Path(folder) / part
             for path in sorted(base.rglob("*")) if base.is_dir() else []:
@@ -135,6 +135,10 @@ def _unrange(v: list[int] | None) -> PageRange | None:
     return None if v is None else PageRange(v[0], v[1])
 
 
+def _page_range(v: list[int]) -> PageRange:
+    return PageRange(v[0], v[1])
+
+
 class _Blobs:
     """The PDFs of an entry, stored once each (an item's PDF is often its only paper's PDF)."""
 
@@ -158,8 +162,8 @@ def _pack(p: PackFile, blobs: _Blobs) -> dict[str, Any]:
 
 def _unpack(v: dict[str, Any], blobs: list[bytes], sizes: list[int]) -> PackFile:
     return PackFile(v["key"], v["title"], blobs[v["pdf"]] if blobs else b"", v["front_pages"],
-                    _unrange(v["pages"]), {n: _unrange(r) for n, r in v["items"]},
-                    {d: _unrange(r) for d, r in v["documents"]},
+                    _unrange(v["pages"]), {n: _page_range(r) for n, r in v["items"]},
+                    {d: _page_range(r) for d, r in v["documents"]},
                     dt.date.fromisoformat(v["published_on"]) if v["published_on"] else None, size=sizes[v["pdf"]])
 
 
@@ -172,7 +176,7 @@ def _meeting_packs(head: dict[str, Any], blobs: list[bytes]) -> MeetingPacks:
         _unpack(head["members"], blobs, sizes) if head["members"] else None,
         {n: _unpack(p, blobs, sizes) for n, p in head["item_pdfs"]},
         {d: _unpack(p, blobs, sizes) for d, p in head["document_pdfs"]},
-        {n: _unrange(r) for n, r in head["items"]}, {d: _unrange(r) for d, r in head["documents"]},
+        {n: _page_range(r) for n, r in head["items"]}, {d: _page_range(r) for d, r in head["documents"]},
         dict(head["titles"]), {d: dict(m) for d, m in head["page_markers"]}, dict(head["inputs"]))
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import signal
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Generator
 from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
@@ -57,8 +57,15 @@ def _stop_workers(pool: ProcessPoolExecutor) -> None:
         process.join(timeout=5)
 
 
+def _announce(meeting: ResolvedMeeting, progress: Callable[[str], None]) -> Callable[[Future[MeetingPacks]], None]:
+    def done(future: Future[MeetingPacks]) -> None:
+        if not future.cancelled() and future.exception() is None:
+            progress(f"rendered {meeting.url_path}")
+    return done
+
+
 def render_all(root: Path, meetings: list[ResolvedMeeting], jobs: int,
-                  progress: Callable[[str], None]) -> Iterator[MeetingPacks]:
+                  progress: Callable[[str], None]) -> Generator[MeetingPacks, None, None]:
     """Render every meeting's packs, in separate processes when there are several meetings and cores.
 
     The packs come out in meeting order as they are needed; at most two per
@@ -87,9 +94,7 @@ def render_all(root: Path, meetings: list[ResolvedMeeting], jobs: int,
                 for k in range(i, min(i + ahead, len(meetings))):
                     if k not in futures:
                         futures[k] = pool.submit(_render_one, k)
-                        futures[k].add_done_callback(
-                            lambda f, m=meetings[k]: None if f.cancelled() or f.exception()
-                            else progress(f"rendered {m.url_path}"))
+                        futures[k].add_done_callback(_announce(meetings[k], progress))
                 yield futures.pop(i).result()
         except BaseException:
             _stop_workers(pool)

@@ -84,7 +84,7 @@ class Hashes:
 
 def _walk(folder: Path, skip: set[Path]) -> list[Path]:
     """Every file under `folder` in a stable order, without following links to folders and without `skip`."""
-    found = []
+    found: list[Path] = []
     for top, dirs, files in os.walk(folder):
         here = Path(top)
         dirs[:] = sorted(d for d in dirs if d != ".git" and here / d not in skip)
