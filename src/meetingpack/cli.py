@@ -121,6 +121,38 @@ def cmd_schema(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .commands.serve import Preview, serve_project
+    from .errors import Diagnostic
+
+    def say(text: str) -> None:
+        print(text, file=sys.stderr, flush=True)
+
+    def show(diagnostics: list[Diagnostic]) -> None:
+        for d in diagnostics:
+            say(d.text(shown_path(d.file) if d.file else None))
+
+    preview = Preview(args.source, args.out, say, show, jobs=args.jobs)
+    try:
+        serve_project(preview, args.port, lambda url: say(f"pack serve: serving {args.source} at {url} "
+                                                          f"(built into {args.out}; Ctrl-C to stop)"))
+    except (Stopped, KeyboardInterrupt) as stop:
+        say("pack serve: stopped")
+        return 128 + (stop.signum if isinstance(stop, Stopped) else signal.SIGINT)
+    return 0
+
+
+def add_serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    v = sub.add_parser("serve", help="preview the site on 127.0.0.1, rebuilt and reloaded as you save")
+    v.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE, help="content folder (default: content)")
+    v.add_argument("--port", type=int, default=8000, metavar="N", help="port (default: 8000; 0: any free one)")
+    v.add_argument("--out", type=Path, default=Path(".preview/build"),
+                   help="the preview's output folder (default: .preview/build; never the site's build/)")
+    v.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
+                   help="meetings to render at once (default: one per core)")
+    v.set_defaults(run=cmd_serve)
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pack", description="Publish council meeting papers as PDF packs and a website.")
     p.add_argument("--debug", action="store_true", help="show a traceback when meetingpack itself fails")
@@ -148,6 +180,7 @@ def parser() -> argparse.ArgumentParser:
     s = sub.add_parser("schema", help="write JSON Schemas of the YAML files for editors")
     s.add_argument("--out", type=Path, default=Path("docs/schemas"), help="folder (default: docs/schemas)")
     s.set_defaults(run=cmd_schema)
+    add_serve_parser(sub)
     return p
 
 
