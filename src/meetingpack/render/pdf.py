@@ -474,7 +474,11 @@ def _fewer_collections() -> Iterator[None]:
     let grow: measured side by side on the example's 2 March meeting (all its
     PDFs), 0.90 to 0.97 times the wall time (median 0.93, three rounds), the
     same bytes, 1 to 3 MiB more memory.  The previous settings are put back
-    afterwards.
+    afterwards, and the render's garbage is collected at once: left to the
+    oldest generation's rare collections, a process rendering meeting after
+    meeting grew by about 40 MiB per meeting (measured on the synthetic archive:
+    360 MiB after six meetings, 175 MiB with this collection, which costs about
+    0.23 s a meeting, most of it freeing what the render made).
     """
     thresholds = gc.get_threshold()
     gc.freeze()
@@ -484,6 +488,7 @@ def _fewer_collections() -> Iterator[None]:
     finally:
         gc.set_threshold(*thresholds)
         gc.unfreeze()
+        gc.collect()
 
 
 def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdfs: bool = True) -> MeetingPacks:
