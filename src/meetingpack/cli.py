@@ -153,6 +153,92 @@ def add_serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     v.set_defaults(run=cmd_serve)
 
 
+# ----------------------------------------------------------- pack init, pack new
+
+
+def _ask(question: str, default: str) -> str:
+    try:
+        return input(f"{question} [{default}]: ")
+    except EOFError:
+        return ""
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .commands.init import Council, ask_missing, init_repository
+
+    given = {k for k in ("name", "title", "base_url", "contact", "committee_name") if getattr(args, k) is not None}
+    council = Council(**{k: getattr(args, k) for k in given},
+                      committee_slug=args.committee_slug or "")
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        council = ask_missing(council, given, _ask)
+    for path in init_repository(args.folder, council):
+        print(f"wrote {shown_path(str(path))}")
+    print(f"pack init: a content repository for {council.name} in {shown_path(str(args.folder))}; "
+          "edit content/ (README.md says how), then run pack check", file=sys.stderr)
+    return 0
+
+
+def cmd_new(args: argparse.Namespace) -> int:
+    from .commands import new
+
+    if args.what == "committee":
+        done = new.new_committee(args.source, args.slug, args.name)
+    elif args.what == "meeting":
+        done = new.new_meeting(args.source, args.committee, args.date)
+    elif args.what == "report":
+        done = new.new_report(args.source, args.committee, args.date, args.slug, args.title)
+    elif args.what == "minutes":
+        done = new.new_minutes(args.source, args.committee, args.date)
+    else:
+        done = new.new_year(args.source, args.committee)
+    for path in done.written:
+        print(f"wrote {shown_path(str(path))}")
+    for path, what in done.changed:
+        print(f"changed {shown_path(str(path))}: {what}")
+    for note in done.notes:
+        print(f"pack new: {note}", file=sys.stderr)
+    return 0
+
+
+def add_scaffold_parsers(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    i = sub.add_parser("init", help="start a council's content repository (content/, README, CI, editor settings)")
+    i.add_argument("folder", nargs="?", type=Path, default=Path("."),
+                   help="an empty folder, or one holding only .git (default: this folder)")
+    i.add_argument("--name", help="the council, e.g. 'Aldermoor Metropolitan Borough Council'")
+    i.add_argument("--title", help="the website's title (default: '<name>: meetings and papers')")
+    i.add_argument("--base-url", dest="base_url", help="the address the website is published at (https://...)")
+    i.add_argument("--contact", help="the email address of democratic services")
+    i.add_argument("--committee-name", dest="committee_name",
+                   help="the first committee (default: 'Overview and Scrutiny Committee')")
+    i.add_argument("--committee-slug", dest="committee_slug", help="its folder (default: from its name)")
+    i.set_defaults(run=cmd_init)
+    n = sub.add_parser("new", help="start a committee, a meeting, a report, minutes or next year's work plan")
+    kinds = n.add_subparsers(dest="what", required=True, metavar="WHAT")
+
+    def kind(name: str, help: str) -> argparse.ArgumentParser:
+        k = kinds.add_parser(name, help=help)
+        k.add_argument("--source", type=Path, default=DEFAULT_SOURCE, help="content folder (default: content)")
+        k.set_defaults(run=cmd_new)
+        return k
+
+    k = kind("committee", "a committee folder and its committee.yaml")
+    k.add_argument("slug", help="the committee's folder, e.g. 'licensing'")
+    k.add_argument("--name", help="its full name (default: from the folder's name)")
+    k = kind("meeting", "a meeting with the committee's standard items, venue and time")
+    k.add_argument("committee")
+    k.add_argument("date", help="YYYY-MM-DD")
+    k = kind("report", "a cover report with every standard section, added to the meeting's agenda")
+    k.add_argument("committee")
+    k.add_argument("date", help="YYYY-MM-DD")
+    k.add_argument("slug", help="its file name: 'budget' writes report-budget.md")
+    k.add_argument("--title", help="its title and the agenda item's (default: from the slug)")
+    k = kind("minutes", "the minutes of a meeting: a heading per agenda item, and the attendance")
+    k.add_argument("committee")
+    k.add_argument("date", help="YYYY-MM-DD")
+    k = kind("year", "the committee's work plan carried into the next municipal year")
+    k.add_argument("committee")
+
+
 def parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="pack", description="Publish council meeting papers as PDF packs and a website.")
     p.add_argument("--debug", action="store_true", help="show a traceback when meetingpack itself fails")
@@ -181,6 +267,7 @@ def parser() -> argparse.ArgumentParser:
     s.add_argument("--out", type=Path, default=Path("docs/schemas"), help="folder (default: docs/schemas)")
     s.set_defaults(run=cmd_schema)
     add_serve_parser(sub)
+    add_scaffold_parsers(sub)
     return p
 
 
