@@ -101,10 +101,10 @@ def new_committee(root: Path, slug: str, name: str | None = None) -> Scaffolded:
     path = _content(root) / slug / "committee.yaml"
     refuse_existing([path])
     site = load_record(model.Site, root / "site.yaml", Report(root))
-    contact = site[0].contact if site else model.Contact()
-    officer = contact.name or "Democratic Services"
+    contact = site[0].contact if site else None
+    officer = contact.name if contact and contact.name else "Democratic Services"
     name = name or slug_words(slug) + ("" if slug.endswith(("committee", "panel")) else " Committee")
-    return Scaffolded([write_new(path, committee_yaml(name, officer, contact.email))],
+    return Scaffolded([write_new(path, committee_yaml(name, officer, contact.email if contact else None))],
                       notes=["fill in the chair and members in committee.yaml"])
 
 
@@ -130,14 +130,12 @@ def meeting_text(date: dt.date, committee: model.Committee, last: tuple[str, mod
     if last is not None:
         origin = f"  # as at the meeting of {long_date(last[1].date)}"
         start, venue = last[1].start_time.strftime("%H:%M"), last[1].venue
-        issuer = last[1].issued_by
+        issuer = (last[1].issued_by.name, last[1].issued_by.title)
     else:
         origin = "  # to be confirmed"
         start, venue = "10:00", "To be confirmed"
-        issuer = model.Contact(name=committee.governance_officer.name or "To be confirmed",
-                               title=committee.governance_officer.title)
-    issued_by = "".join(f"\n  {key}: {scalar(value)}" for key, value in
-                        (("name", issuer.name), ("title", issuer.title)) if value)
+        issuer = (committee.governance_officer.name or "To be confirmed", committee.governance_officer.title)
+    issued_by = "".join(f"\n  {key}: {scalar(value)}" for key, value in zip(("name", "title"), issuer) if value)
     planned = "".join(f"\n#   - {topic}" for topic in topics)
     planned = f"\n# The work plan's topics for this meeting:{planned}" if topics else ""
     items = "".join(f"\n    - standard: {item.key}" for item in committee.standard_items)
