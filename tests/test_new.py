@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import os
 import shutil
 from pathlib import Path
 
@@ -324,3 +325,16 @@ def test_new_usage_mistakes_exit_2(tmp_path: Path) -> None:
     with pytest.raises(SystemExit) as stop:
         main(["new", "meeting", "panel"])
     assert stop.value.code == 2
+
+
+def test_new_meeting_keeps_a_venue_of_several_lines(tmp_path: Path) -> None:
+    root = project(tmp_path)
+    meeting_yaml = root / "panel/2026-01-12/meeting.yaml"
+    meeting_yaml.write_text(meeting_yaml.read_text(encoding="utf-8").replace(
+        "venue: Committee Room 1, Town Hall, Testford TF1 1AA", "venue: |\n  Committee Room 1\n  Town Hall"))
+    assert new(root, "meeting", "panel", "2026-03-09") == 0
+    clean(root)
+    assert resolved(root, "panel", "2026-03-09").meeting.venue == "Committee Room 1\nTown Hall"
+    mask = os.umask(0o22)
+    os.umask(mask)
+    assert (root / "panel/2026-03-09/meeting.yaml").stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600

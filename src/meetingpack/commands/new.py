@@ -22,12 +22,14 @@ from ..scaffold.agenda import add_agenda_item
 from ..scaffold.files import (
     ScaffoldError,
     check_slug,
+    one_line,
     refuse_existing,
     replace_text,
     scalar,
     shown,
     slug_words,
     write_new,
+    yaml_field,
 )
 from ..scaffold.minutes import minutes_text
 from ..scaffold.sections import report_body
@@ -128,27 +130,28 @@ def meeting_text(date: dt.date, committee: model.Committee, last: tuple[str, mod
                  topics: list[str]) -> str:
     """A new meeting.yaml: the committee's standard items, and the venue, time and issuer of its last meeting."""
     if last is not None:
-        origin = f"  # as at the meeting of {long_date(last[1].date)}"
+        origin = f"# The time, venue and issuer of the meeting of {long_date(last[1].date)}:"
         start, venue = last[1].start_time.strftime("%H:%M"), last[1].venue
         issuer = (last[1].issued_by.name, last[1].issued_by.title)
     else:
-        origin = "  # to be confirmed"
+        origin = "# FILL IN the time, the venue and who issues the agenda:"
         start, venue = "10:00", "To be confirmed"
         issuer = (committee.governance_officer.name or "To be confirmed", committee.governance_officer.title)
-    issued_by = "".join(f"\n  {key}: {scalar(value)}" for key, value in zip(("name", "title"), issuer) if value)
-    planned = "".join(f"\n#   - {topic}" for topic in topics)
+    issued_by = "".join(f"\n  {key}: {scalar(text)}" for key, text in zip(("name", "title"), issuer) if text)
+    planned = "".join(f"\n#   - {one_line(topic)}" for topic in topics)
     planned = f"\n# The work plan's topics for this meeting:{planned}" if topics else ""
     items = "".join(f"\n    - standard: {item.key}" for item in committee.standard_items)
     part_a = f"\n  part_a:{items}" if items else "\n  part_a: []"
     return f"""\
 date: {date.isoformat()}
-start_time: "{start}"{origin}
-venue: {scalar(venue)}{origin}
 status: scheduled
+{origin}
+start_time: "{start}"
+{yaml_field("venue", venue)}
+issued_by:{issued_by}
 # FILL IN the day the agenda is published. Until then this is the latest day it can be: five clear
 # working days before the meeting (check for bank holidays, which are not counted).
-issued_on: {latest_issue_date(date).isoformat()}
-issued_by:{issued_by}{planned}
+issued_on: {latest_issue_date(date).isoformat()}{planned}
 agenda:
   # The minutes of the last meeting held are added after 'declarations' by meetingpack.
   # Add an item with its cover report: pack new report COMMITTEE DATE SLUG
@@ -266,8 +269,10 @@ def new_minutes(root: Path, committee_slug: str, date_text: str) -> Scaffolded:
     if checked.report.errors or checked.meetings is None or checked.project is None:
         raise ScaffoldError(f"pack check finds {len(checked.report.errors)} error(s) in {shown(root)}; fix them "
                             "first (the minutes' numbers depend on the whole committee)")
-    resolved = next(m for m in checked.meetings
-                    if m.committee.slug == committee_slug and m.source.slug == name)
+    resolved = next((m for m in checked.meetings
+                     if m.committee.slug == committee_slug and m.source.slug == name), None)
+    if resolved is None:  # a folder pack check does not read ('_drafts'...)
+        raise ScaffoldError(f"pack check does not read {shown(meeting_yaml)}; it is not a meeting of the content")
     committee = resolved.committee
     year = municipal_year(date)
     start = committee.committee.first_minute_numbers.get(year, 1)

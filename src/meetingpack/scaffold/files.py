@@ -37,6 +37,12 @@ def refuse_existing(paths: list[Path]) -> None:
                                 "(pack init and pack new never overwrite a file)")
 
 
+def _umask() -> int:
+    mask = os.umask(0o22)
+    os.umask(mask)
+    return mask
+
+
 def write_new(path: Path, text: str) -> Path:
     """Write `text` to a new file: all of it or nothing, and never over a file that appeared meanwhile."""
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -44,6 +50,7 @@ def write_new(path: Path, text: str) -> Path:
     try:
         with os.fdopen(handle, "w", encoding="utf-8", newline="\n") as out:
             out.write(text)
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp's 0600 would hide the file from the web server's user
         try:
             os.link(temporary, path)  # unlike os.replace, fails if the file exists
         except FileExistsError:
@@ -81,6 +88,19 @@ def scalar(text: str) -> str:
         if isinstance(data, dict) and data.get("v") == text:
             return text
     return json.dumps(text, ensure_ascii=False)  # a JSON string is a YAML double-quoted scalar
+
+
+def one_line(text: str) -> str:
+    """Text for a YAML comment or a one-line value: its lines and runs of spaces joined by single spaces."""
+    return " ".join(text.split())
+
+
+def yaml_field(key: str, text: str, indent: str = "") -> str:
+    """`key: text` as YAML lines; text of several lines (an address) is kept as a `|` block."""
+    if "\n" not in text.strip():
+        return f"{indent}{key}: {scalar(text)}"
+    lines = "".join(f"\n{indent}  {line}".rstrip() for line in text.strip().splitlines())
+    return f"{indent}{key}: |-{lines}"
 
 
 def slug_words(slug: str) -> str:

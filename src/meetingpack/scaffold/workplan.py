@@ -12,7 +12,7 @@ import datetime as dt
 
 from .. import model
 from ..resolve import municipal_year
-from .files import scalar
+from .files import one_line, scalar
 
 
 def _year_on(date: dt.date, year: int) -> dt.date:
@@ -38,7 +38,7 @@ def next_year_text(plan: model.WorkPlan) -> tuple[str, str]:
         lines = [f"  - date: {_year_on(planned.date, start).isoformat()}",
                  f"    time: \"{planned.time.strftime('%H:%M')}\"",
                  f"    type: {planned.type.value}"]
-        lines += [f"    # {old}: {topic}" for topic in planned.topics]
+        lines += [f"    # {old}: {one_line(topic)}" for topic in planned.topics]
         lines.append("    topics: []")
         meetings.append("\n".join(lines) + "\n")
     return (f"""\
