@@ -338,3 +338,32 @@ def test_new_meeting_keeps_a_venue_of_several_lines(tmp_path: Path) -> None:
     mask = os.umask(0o22)
     os.umask(mask)
     assert (root / "panel/2026-03-09/meeting.yaml").stat().st_mode & 0o777 == 0o666 & ~mask  # not mkstemp's 0600
+
+
+ITEM = ["- title: New item", "  documents:", "    - report-new.md"]
+
+
+@pytest.mark.parametrize(("before", "after"), [
+    ("agenda:\n  part_a:\n    - title: X\n      note: >-\n        a long\n        note\n    # kept\n  part_b: []\n",
+     ("agenda:\n  part_a:\n    - title: X\n      note: >-\n        a long\n        note\n"
+     "    - title: New item\n      documents:\n        - report-new.md\n    # kept\n  part_b: []\n")),
+    ("agenda:\n  part_a: []\n  part_b: []\n",
+     "agenda:\n  part_a:\n    - title: New item\n      documents:\n        - report-new.md\n  part_b: []\n"),
+    ("agenda:\n  part_a:\n  part_b: []\n",
+     "agenda:\n  part_a:\n    - title: New item\n      documents:\n        - report-new.md\n  part_b: []\n"),
+    ("agenda:\r\n  part_a:\r\n  - standard: apologies  # c\r\n",
+     ("agenda:\r\n  part_a:\r\n  - standard: apologies  # c\r\n"
+     "  - title: New item\r\n    documents:\r\n      - report-new.md\r\n")),
+])
+def test_an_item_joins_part_a_and_nothing_else_changes(before: str, after: str) -> None:
+    from meetingpack.scaffold.agenda import add_agenda_item
+
+    assert add_agenda_item(before, ITEM) == after
+
+
+def test_an_agenda_written_on_one_line_is_left_to_the_officer() -> None:
+    from meetingpack.scaffold.agenda import add_agenda_item
+    from meetingpack.scaffold.files import ScaffoldError
+
+    with pytest.raises(ScaffoldError, match=r"written as \[\.\.\.\] on one line; add the item by hand"):
+        add_agenda_item("agenda:\n  part_a: [{standard: apologies}]\n", ITEM)

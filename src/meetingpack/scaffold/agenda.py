@@ -47,6 +47,12 @@ def _indented(lines: list[str], indent: int) -> str:
 
 def add_agenda_item(text: str, item: list[str], where: str = "meeting.yaml") -> str:
     """`text` with `item` (YAML lines starting '- ', unindented) added as the last item of agenda.part_a."""
+    if "\r\n" in text:  # a file saved on Windows keeps its line endings
+        return _add(text.replace("\r\n", "\n"), item, where).replace("\n", "\r\n")
+    return _add(text, item, where)
+
+
+def _add(text: str, item: list[str], where: str) -> str:
     try:
         root = yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.YAMLError as exc:
