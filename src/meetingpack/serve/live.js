@@ -1,7 +1,8 @@
 // pack serve's live reload, put into HTML responses by the preview server (never into built files).
 // It listens to /__pack/events and reloads the page only when a path it shows changed: the page
 // itself, or a stylesheet, script or image it uses. It shows the build's state in a small bar and
-// a content error in an overlay (file, line, message) over the last good page.
+// a content error in an overlay (file, line, message) over the last good page. Its data attributes are
+// the generation the page was served at and the token of the server's run (serve/live.py).
 (function () {
   "use strict";
   var me = document.currentScript;
@@ -82,17 +83,31 @@
     document.body.appendChild(box);
   }
 
-  var source = new EventSource("/__pack/events?since=" + encodeURIComponent(generation) +
-                               "&token=" + encodeURIComponent(token));
-  source.addEventListener("status", function (event) {
-    var status = JSON.parse(event.data);
-    var mine = shown();
-    if (status.changed === null || status.changed.some(function (p) { return mine.indexOf(p) >= 0; })) {
+  // A hidden tab lets go of its stream: a browser keeps only a few connections open to one server, and
+  // a tab shown again asks for everything changed since its page was served, so it misses nothing.
+  var source = null;
+  function listen() {
+    if (source !== null || document.visibilityState === "hidden") { return; }
+    source = new EventSource("/__pack/events?since=" + encodeURIComponent(generation) +
+                             "&token=" + encodeURIComponent(token));
+    source.addEventListener("status", function (event) {
+      var status = JSON.parse(event.data);
+      var mine = shown();
+      if (status.changed === null || status.changed.some(function (p) { return mine.indexOf(p) >= 0; })) {
+        source.close();
+        reload();
+        return;
+      }
+      showState(status.state);
+      showProblems(status.problems);
+    });
+  }
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "hidden" && source !== null) {
       source.close();
-      reload();
-      return;
+      source = null;
     }
-    showState(status.state);
-    showProblems(status.problems);
+    listen();
   });
+  listen();
 })();
