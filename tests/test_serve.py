@@ -25,7 +25,7 @@ from watchdog.events import (
     FileOpenedEvent,
 )
 
-from meetingpack.commands.serve import Preview, changed_pages
+from meetingpack.commands.serve import Preview, changed_pages, serve_project
 from meetingpack.serve.live import HISTORY, Live
 from meetingpack.serve.server import PreviewServer, ServeError, inject
 from meetingpack.serve.watcher import Changes, _Handler
@@ -241,3 +241,9 @@ def test_ctrl_c_during_a_build_stops_it_cleanly(tmp_path: Path) -> None:
     leftovers = [p.name for p in (tmp_path / ".preview").iterdir() if ".staging-" in p.name or ".old-" in p.name]
     assert leftovers == []
     shutil.rmtree(tmp_path / ".preview")
+
+
+def test_a_missing_content_folder_is_a_plain_error(tmp_path: Path) -> None:
+    preview = Preview(tmp_path / "nothing", tmp_path / ".preview" / "build", print, print)
+    with pytest.raises(ServeError, match="content folder .*nothing not found"):
+        serve_project(preview, 0, print)

@@ -160,3 +160,29 @@ def test_a_page_that_did_not_change_is_not_reloaded(serve: tuple[Serve, Path], o
     finally:
         _edit(report, "The council now expects to underspend.", OLD_TEXT)
         server.settled(builds + 2)
+
+
+def test_a_hidden_tab_catches_up_when_shown(serve: tuple[Serve, Path], open_context: Any) -> None:
+    server, content = serve
+    builds = server.settled(1)["builds"]
+    page = _open(open_context, server, REPORT_PAGE)
+    # what the browser does when the tab is put in the background: the page lets go of its stream
+    page.evaluate("""() => {
+        Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'hidden'});
+        document.dispatchEvent(new Event('visibilitychange'));
+    }""")
+    report = content / MEETING / "report-budget.md"
+    _edit(report, OLD_TEXT, "The council now expects a small overspend.")
+    try:
+        server.settled(builds + 1)
+        time.sleep(0.5)
+        assert _same_page(page), "a hidden tab was told of the change"
+        page.evaluate("""() => {
+            Object.defineProperty(document, 'visibilityState', {configurable: true, get: () => 'visible'});
+            document.dispatchEvent(new Event('visibilitychange'));
+        }""")
+        page.get_by_text("now expects a small overspend").wait_for(timeout=WAIT * 1000)
+        assert not _same_page(page)
+    finally:
+        _edit(report, "The council now expects a small overspend.", OLD_TEXT)
+        server.settled(builds + 2)

@@ -34,7 +34,7 @@ from ..publish import load_published
 from ..render.templates import builtin_templates
 from ..reporter import Reporter
 from ..serve.live import Live, Problem
-from ..serve.server import PreviewServer
+from ..serve.server import PreviewServer, ServeError
 from ..serve.watcher import Changes, Watcher
 from .build import build_project, cache_folder
 
@@ -114,6 +114,8 @@ def serve_project(preview: Preview, port: int, ready: Callable[[str], None]) -> 
     """
     live = preview.live
     assert live is not None
+    if not preview.source.is_dir():  # nothing to watch: it would never be built
+        raise ServeError(f"content folder {preview.source} not found; give the folder that holds site.yaml")
     server = PreviewServer(preview.out / "site", port, live)
     changes = Changes()
     out = preview.out.absolute()

@@ -73,8 +73,10 @@
     var list = element("ul", "", "margin:0;padding-left:1.25rem;");
     problems.forEach(function (p) {
       var item = element("li", "", "margin-bottom:0.5rem;");
-      var where = p.file + (p.line ? ":" + p.line + (p.column ? ":" + p.column : "") : "");
-      item.appendChild(element("code", where, "font-weight:bold;"));
+      if (p.file) {  // a problem outside the content files (a template, say) has none
+        var where = p.file + (p.line ? ":" + p.line + (p.column ? ":" + p.column : "") : "");
+        item.appendChild(element("code", where, "font-weight:bold;"));
+      }
       item.appendChild(element("div", p.message));
       if (p.hint) { item.appendChild(element("div", "Hint: " + p.hint, "color:#505a5f;")); }
       list.appendChild(item);
