@@ -146,8 +146,8 @@ def add_serve_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -
     v = sub.add_parser("serve", help="preview the site on 127.0.0.1, rebuilt and reloaded as you save")
     v.add_argument("source", nargs="?", type=Path, default=DEFAULT_SOURCE, help="content folder (default: content)")
     v.add_argument("--port", type=int, default=8000, metavar="N", help="port (default: 8000; 0: any free one)")
-    v.add_argument("--out", type=Path, default=Path(".preview/build"),
-                   help="the preview's output folder (default: .preview/build; never the site's build/)")
+    v.add_argument("--out", type=Path, default=Path(".preview/build"), metavar="DIR",
+                   help="the preview's output folder (default: .preview/build, apart from the site's build/)")
     v.add_argument("--jobs", "-j", type=int, default=None, metavar="N",
                    help="meetings to render at once (default: one per core)")
     v.set_defaults(run=cmd_serve)
