@@ -247,3 +247,12 @@ def test_a_missing_content_folder_is_a_plain_error(tmp_path: Path) -> None:
     preview = Preview(tmp_path / "nothing", tmp_path / ".preview" / "build", print, print)
     with pytest.raises(ServeError, match="content folder .*nothing not found"):
         serve_project(preview, 0, print)
+
+
+@pytest.mark.parametrize("out", [".", "content"])
+def test_an_output_folder_holding_the_content_is_refused(tmp_path: Path, out: str) -> None:
+    content = minimal_copy(tmp_path / "content")
+    preview = Preview(content, tmp_path / out, print, print)
+    with pytest.raises(ServeError, match="holds the content folder"):
+        serve_project(preview, 0, print)
+    assert (content / "site.yaml").is_file()

@@ -116,6 +116,9 @@ def serve_project(preview: Preview, port: int, ready: Callable[[str], None]) -> 
     assert live is not None
     if not preview.source.is_dir():  # nothing to watch: it would never be built
         raise ServeError(f"content folder {preview.source} not found; give the folder that holds site.yaml")
+    if preview.source.resolve().is_relative_to(preview.out.resolve()):  # each build replaces the output whole
+        raise ServeError(f"the output folder {preview.out} holds the content folder {preview.source}; "
+                         "it would be replaced by the preview: give another --out")
     server = PreviewServer(preview.out / "site", port, live)
     changes = Changes()
     out = preview.out.absolute()
