@@ -367,3 +367,25 @@ def test_an_agenda_written_on_one_line_is_left_to_the_officer() -> None:
 
     with pytest.raises(ScaffoldError, match=r"written as \[\.\.\.\] on one line; add the item by hand"):
         add_agenda_item("agenda:\n  part_a: [{standard: apologies}]\n", ITEM)
+
+
+def test_a_past_meetings_work_plan_appendix_keeps_its_own_years_plan(tmp_path: Path) -> None:
+    """After `pack new year`, the 2 March 2026 pack still shows the 2025/26 plan (kept as workplan-2025-26.yaml),
+    not the new year's: an old meeting's papers do not change when the plan is carried on."""
+    from meetingpack.render.documents import render_document
+    from meetingpack.render.templates import make_environment
+
+    root = tmp_path / "content"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "content", root)
+
+    def appendix() -> str:
+        meeting = resolved(root, "children-young-people", "2026-03-02")
+        doc = next(d for i in meeting.items for d in i.documents if d.slug == "appendix-workplan")
+        return str(render_document(make_environment(root), meeting, doc, id_prefix="", image_src=str,
+                                   link=lambda href: None, in_pack=False).html)  # type: ignore[arg-type,return-value]
+
+    before = appendix()
+    assert "Aldermoor Safeguarding Children Partnership priorities for 2025/26" in before
+    assert new(root, "year", "children-young-people") == 0
+    assert (root / "children-young-people/workplan-2025-26.yaml").is_file()
+    assert appendix() == before

@@ -93,10 +93,21 @@ class CommitteeSource:
     committee: model.Committee
     positions: Positions
     workplan: model.WorkPlan | None = None
+    """The current work plan (workplan.yaml)."""
     workplan_positions: Positions | None = None
+    earlier_workplans: list[tuple[Path, model.WorkPlan, Positions]] = field(default_factory=list)
+    """Work plans of earlier municipal years kept beside it (workplan-2025-26.yaml, as `pack new year` keeps
+    them), so that a past meeting's pack still shows the plan of its own year."""
     recommendations: list[model.Recommendation] = field(default_factory=list)
     recommendations_positions: Positions | None = None
     meetings: list[MeetingSource] = field(default_factory=list)
+
+    def workplan_for(self, municipal_year: str) -> model.WorkPlan | None:
+        """The work plan of a municipal year ('2025/26'): the one whose year it is, else the current one."""
+        for _, plan, _ in self.earlier_workplans:
+            if plan.municipal_year == municipal_year:
+                return plan
+        return self.workplan
 
 
 @dataclass
@@ -451,6 +462,10 @@ def load_project(root: Path, report: Report) -> Project | None:
             plan = load_record(model.WorkPlan, folder / "workplan.yaml", report)
             if plan is not None:
                 source.workplan, source.workplan_positions = plan
+        for earlier in sorted(folder.glob("workplan-*.yaml")):
+            plan = load_record(model.WorkPlan, earlier, report)
+            if plan is not None:
+                source.earlier_workplans.append((earlier, *plan))
         if (folder / "recommendations.yaml").is_file():
             recs = load_record(model.Recommendations, folder / "recommendations.yaml", report)
             if recs is not None:

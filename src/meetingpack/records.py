@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 
 from .errors import Report
 from .render.markdown import Resolution, renumbered
-from .resolve import Document, Item, ResolvedMeeting, is_past, long_date, municipal_year
+from .resolve import Document, Item, ResolvedMeeting, is_past, long_date, municipal_year, year_label
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
           "November", "December")
@@ -153,9 +153,7 @@ class CommitteeRecords:
         for meeting in sorted(self.meetings, key=lambda m: m.meeting.date, reverse=True):
             if meeting.meeting.status.value != "held" or meeting.minutes is None:
                 continue
-            start = municipal_year(meeting.meeting.date)
-            year = f"{start}/{(start + 1) % 100:02d}"
-            rows = years.setdefault(year, [Attendance(name, role) for name, role in members])
+            rows = years.setdefault(year_label(meeting.meeting.date), [Attendance(name, role) for name, role in members])
             record = meeting.minutes.source.meta.attendance  # type: ignore[union-attr]
             present = {person(p) for p in record.present}
             apologies = {person(p) for p in record.apologies}
@@ -202,9 +200,11 @@ def workplan_links(meetings: list[ResolvedMeeting]) -> dict[tuple[dt.date, str],
     """
     if not meetings or meetings[0].committee.workplan is None:
         return {}
+    committee = meetings[0].committee
     by_date = {m.meeting.date: m for m in meetings}
     links: dict[tuple[dt.date, str], str] = {}
-    for planned in meetings[0].committee.workplan.meetings:
+    plans = [committee.workplan, *(plan for _, plan, _ in committee.earlier_workplans)]
+    for planned in (p for plan in plans for p in plan.meetings):
         meeting = by_date.get(planned.date)
         if meeting is None:
             continue

@@ -27,6 +27,12 @@ def municipal_year(date: dt.date) -> int:
     return date.year if date.month >= 5 else date.year - 1
 
 
+def year_label(date: dt.date) -> str:
+    """The municipal year of a date as councils write it: '2025/26' for May 2025 to April 2026."""
+    start = municipal_year(date)
+    return f"{start}/{(start + 1) % 100:02d}"
+
+
 @dataclass
 class Document:
     """One paper of an agenda item, as it will be rendered."""

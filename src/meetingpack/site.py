@@ -27,7 +27,7 @@ from .render.documents import render_document
 from .render.markdown import LinkTarget
 from .render.pdf import MeetingPacks, PackFile, PageRange
 from .render.templates import render_template
-from .resolve import Document, Item, ResolvedMeeting, is_past, local_target, municipal_year
+from .resolve import Document, Item, ResolvedMeeting, is_past, local_target, year_label
 from .sanitise import Unpublishable, published
 
 
@@ -223,8 +223,7 @@ def render_site_pages(env: jinja2.Environment, project: Project, rendered: list[
         mine = [m for m in meetings if m.committee.slug == committee.slug]
         years: dict[str, list[ResolvedMeeting]] = {}
         for m in sorted(mine, key=lambda m: m.meeting.date, reverse=True):
-            start = municipal_year(m.meeting.date)
-            years.setdefault(f"{start}/{(start + 1) % 100:02d}", []).append(m)
+            years.setdefault(year_label(m.meeting.date), []).append(m)
         mine_records = records.get(committee.slug) or CommitteeRecords([], [])
         out.append(_page(env, f"{committee.slug}/decisions/index.html", "site/decisions.html", site=site,
                          source=committee, committee=committee.committee, records=mine_records))

@@ -291,12 +291,15 @@ def _check_committee(committee: CommitteeSource, report: Report) -> None:
             report.error(committee.path / "committee.yaml", line, col,
                          f"standard item key '{item.key}' is used twice", "give each standard item its own key", code="standard-item-duplicate")
         seen.add(item.key)
-    plan, positions = committee.workplan, committee.workplan_positions
-    if plan is not None and positions is not None:
+    plans = [(committee.path / "workplan.yaml", committee.workplan, committee.workplan_positions),
+             *committee.earlier_workplans]
+    for path, plan, positions in plans:
+        if plan is None or positions is None:
+            continue
         for i, (before, after) in enumerate(zip(plan.meetings, plan.meetings[1:]), start=1):
             if (after.date, after.time) < (before.date, before.time):
                 line, col = positions.find(("meetings", i, "date"))
-                report.error(committee.path / "workplan.yaml", line, col, "meetings must be listed in date order",
+                report.error(path, line, col, "meetings must be listed in date order",
                              f"{after.date} comes after {before.date} in the list", code="workplan-order")
                 break
 

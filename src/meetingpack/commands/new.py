@@ -313,7 +313,6 @@ def new_year(root: Path, committee_slug: str) -> Scaffolded:
     done = Scaffolded([write_new(kept, old)])
     replace_text(path, new_text)
     done.changed.append((path, f"now the work plan for {year}: the meetings a year on, topics to be chosen"))
-    done.notes.append(f"the {plan.municipal_year} plan is kept in {os.path.basename(kept)} (not published); "
-                      f"an appendix that shows the work plan (source: workplan) now shows the {year} plan, "
-                      "in the packs of earlier meetings too when they are built again")
+    done.notes.append(f"the {plan.municipal_year} plan is kept in {os.path.basename(kept)}: the meetings of "
+                      f"{plan.municipal_year} go on showing it, those of {year} show the new one")
     return done

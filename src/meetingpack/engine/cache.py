@@ -80,7 +80,8 @@ def canonical(value: Any) -> Any:
         return {type(value).__name__: {name: canonical(getattr(value, name)) for name in type(value).model_fields}}
     if isinstance(value, CommitteeSource):
         # the committee's records, not its other meetings: a meeting's render does not read them
-        return {"committee": [value.slug, str(value.path), canonical(value.committee), canonical(value.workplan)]}
+        return {"committee": [value.slug, str(value.path), canonical(value.committee), canonical(value.workplan),
+                              [[str(path), canonical(plan)] for path, plan, _ in value.earlier_workplans]]}
     if isinstance(value, _SKIPPED):
         return None
     if is_dataclass(value) and not isinstance(value, type):

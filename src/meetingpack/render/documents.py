@@ -18,7 +18,7 @@ from markupsafe import Markup
 
 from .. import model
 from ..load import DocumentSource
-from ..resolve import Document, ResolvedMeeting
+from ..resolve import Document, ResolvedMeeting, year_label
 from .markdown import Heading, Image, LinkTarget, Options, Resolution, render_markdown
 from .templates import render_template
 
@@ -66,7 +66,8 @@ def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Docu
         block_ids=True,
         page_markers=page_markers or {},
     ))
-    workplan = meeting.committee.workplan if isinstance(meta, model.AppendixMeta) and meta.source == "workplan" else None
+    workplan = meeting.committee.workplan_for(year_label(meeting.meeting.date)) \
+        if isinstance(meta, model.AppendixMeta) and meta.source == "workplan" else None
     html = render_template(
         env, f"documents/{meta.kind}.html",
         doc=doc, meta=meta, body=Markup(rendered.html), meeting=meeting, committee=meeting.committee.committee,
