@@ -148,3 +148,16 @@ def test_an_output_folder_inside_the_content_folder_is_not_a_source(tmp_path: Pa
     root = project(tmp_path)
     assert not build_project(root, root / "build", jobs=1).unchanged
     assert build_project(root, root / "build", jobs=1).unchanged
+
+
+@pytest.mark.parametrize("out", [".", ".."])
+def test_an_output_folder_holding_the_content_folder_is_refused_and_nothing_is_lost(tmp_path: Path, out: str) -> None:
+    """Each build replaces the output folder whole: built into the content folder (or a folder above it),
+    it would have taken the content with it."""
+    from meetingpack.errors import BuildError
+
+    root = project(tmp_path)
+    before = sorted(p.relative_to(root) for p in root.rglob("*"))
+    with pytest.raises(BuildError, match="holds the content folder"):
+        build_project(root, root / out, jobs=1)
+    assert sorted(p.relative_to(root) for p in root.rglob("*")) == before

@@ -158,6 +158,10 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
     everything again (and refreshes the cache).
     """
     reporter = progress if isinstance(progress, Reporter) else Reporter(progress)
+    if source.absolute().resolve().is_relative_to(out.absolute().resolve()):
+        # each build replaces the output folder whole: it would take the content with it
+        raise BuildError(f"the output folder {out} holds the content folder {source}; "
+                         "build into another folder, e.g. --out build")
     folder = cache_folder(out, cache)
     state = BuildState(folder)
     # hashed before anything is read, so that a file changed while the build runs is seen by the next one

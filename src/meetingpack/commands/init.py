@@ -147,6 +147,8 @@ GITIGNORE = """\
 # Made by pack build: the website and packs, and the build's cache, lock and staging folders.
 /build/
 /.build.*
+# Made by pack serve: the preview and its cache.
+/.preview/
 """
 
 

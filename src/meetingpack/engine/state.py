@@ -82,12 +82,17 @@ class Hashes:
         return digest
 
 
+NOT_SOURCES = (".git", ".preview")
+"""Folders that are never sources: git's own, and pack serve's preview (its output and cache)."""
+
+
 def _walk(folder: Path, skip: set[Path]) -> list[Path]:
-    """Every file under `folder` in a stable order, without following links to folders and without `skip`."""
+    """Every file under `folder` in a stable order, without following links to folders, without `skip`
+    and without the folders of NOT_SOURCES."""
     found: list[Path] = []
     for top, dirs, files in os.walk(folder):
         here = Path(top)
-        dirs[:] = sorted(d for d in dirs if d != ".git" and here / d not in skip)
+        dirs[:] = sorted(d for d in dirs if d not in NOT_SOURCES and here / d not in skip)
         found.extend(here / f for f in sorted(files) if here / f not in skip)
     return found
 
