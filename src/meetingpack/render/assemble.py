@@ -48,6 +48,7 @@ from pikepdf import Array, Dictionary, Name, String
 from weasyprint.document import Document as LaidOut
 
 from ..sanitise import sanitise_written_pdf
+from .tagging import is_struct_element, struct_kids
 
 SCALE = 0.75
 """PDF points per CSS pixel: WeasyPrint's scale at zoom 1."""
@@ -123,17 +124,6 @@ def _compress(pdf: pikepdf.Pdf) -> None:
                 stream.write(zlib.compress(stream.read_bytes()), filter=Name.FlateDecode)
 
 
-def _kids(element: object) -> list:
-    kids = element.get("/K") if isinstance(element, Dictionary) else None
-    if kids is None:
-        return []
-    return list(kids) if isinstance(kids, Array) else [kids]
-
-
-def _is_element(kid: object) -> bool:
-    return isinstance(kid, Dictionary) and "/S" in kid and kid.get("/Type") not in (Name.MCR, Name.OBJR)
-
-
 def _index(piece: Piece) -> None:
     """Find, once per piece, each page's elements, MCIDs, annotation owners and anchors.
 
@@ -170,7 +160,7 @@ def _index(piece: Piece) -> None:
                 del element["/P"]
         if "/ID" in element or (isinstance(element.get("/A"), Dictionary) and "/Headers" in element.A):
             piece.named[page].append(element)
-        kids = _kids(element)
+        kids = struct_kids(element)
         kept = []
         for kid in kids:
             if isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR:
@@ -180,19 +170,19 @@ def _index(piece: Piece) -> None:
                 kid_pg = kid.get("/Pg")
                 if not (kid_pg is None or (isinstance(kid_pg, Dictionary) and index.get(kid_pg.objgen) == page)):
                     continue  # marked content of another page: not copied with this one
-            elif _is_element(kid) and walk(kid, page, page) != page:
+            elif is_struct_element(kid) and walk(kid, page, page) != page:
                 continue  # on another page (a tree of its own there), or met before
             kept.append(kid)
         if len(kept) != len(kids):
             element.K = Array(kept)
         return page
 
-    for top in _kids(root):
-        if not _is_element(top):
+    for top in struct_kids(root):
+        if not is_struct_element(top):
             continue
         if str(top.S) == "/Document":  # WeasyPrint's single top element: made anew for each PDF
-            for kid in _kids(top):
-                if _is_element(kid):
+            for kid in struct_kids(top):
+                if is_struct_element(kid):
                     walk(kid, None, None)
         else:
             walk(top, None, None)
@@ -235,12 +225,12 @@ def _native_object(value: object) -> object:
 
 
 def _first_page(element: Dictionary, index: dict[ObjGen, int]) -> int | None:
-    for kid in _kids(element):
+    for kid in struct_kids(element):
         if isinstance(kid, Dictionary):
             pg = kid.get("/Pg")
             if isinstance(pg, Dictionary) and pg.is_indirect and pg.objgen in index:
                 return index[pg.objgen]
-            if _is_element(kid) and (found := _first_page(kid, index)) is not None:
+            if is_struct_element(kid) and (found := _first_page(kid, index)) is not None:
                 return found
     return None
 
@@ -367,7 +357,7 @@ class _Assembly:
             owner = piece.owners.get(original)
             if owner is not None and piece.page_of.get(owner.objgen) is not None:
                 new = out.copy_foreign(owner)
-                new.K = Array([kid for kid in _kids(new) if not (
+                new.K = Array([kid for kid in struct_kids(new) if not (
                     isinstance(kid, Dictionary) and kid.get("/Type") == Name.OBJR and _same(kid.get("/Obj"), copied))])
         nums: list[object] = []
         for k, (piece, i) in enumerate(self.selection):

@@ -231,14 +231,16 @@ def _page_resources(page: pikepdf.Page) -> object:
 # -- the structure tree ----------------------------------------------------------------------------
 
 
-def _kids(element: object) -> list:
+def struct_kids(element: object) -> list:
+    """The kids of a structure element (its /K as a list, whatever form it was written in)."""
     kids = element.get("/K") if isinstance(element, Dictionary) else None
     if kids is None:
         return []
     return list(kids) if isinstance(kids, Array) else [kids]
 
 
-def _is_element(kid: object) -> bool:
+def is_struct_element(kid: object) -> bool:
+    """Whether a kid is a structure element (not a marked-content or object reference)."""
     return isinstance(kid, Dictionary) and "/S" in kid and kid.get("/Type") not in (Name.MCR, Name.OBJR)
 
 
@@ -279,12 +281,12 @@ def _last_up_to(kids: list, target: int, pages: dict[tuple[int, int], int],
                 inherited: int | None) -> list[Dictionary] | None:
     """Path (from the top down) to the last element in document order on page `target` or before."""
     for kid in reversed(kids):
-        if not _is_element(kid):
+        if not is_struct_element(kid):
             continue
         page = _page_of(kid, pages, inherited)
         if page is not None and page > target:
             continue  # its kids are on that page or later: see the module docstring
-        below = _last_up_to(_kids(kid), target, pages, page)
+        below = _last_up_to(struct_kids(kid), target, pages, page)
         if below is not None:
             return [kid, *below]
         if page is not None:
@@ -293,7 +295,7 @@ def _last_up_to(kids: list, target: int, pages: dict[tuple[int, int], int],
 
 
 def _insert_kid(parent: Dictionary, position: int, element: Dictionary) -> None:
-    kids = _kids(parent)
+    kids = struct_kids(parent)
     kids.insert(position, element)
     parent.K = Array(kids)
     element.P = parent
@@ -301,9 +303,9 @@ def _insert_kid(parent: Dictionary, position: int, element: Dictionary) -> None:
 
 def _place_figure(root: Dictionary, figure: Dictionary, target: int, pages: dict[tuple[int, int], int]) -> None:
     """Put `figure` in the structure tree in reading order (the rule is in the module docstring)."""
-    path = _last_up_to(_kids(root), target, pages, None)
+    path = _last_up_to(struct_kids(root), target, pages, None)
     if path is None:  # nothing on this page or before: first in the top grouping element
-        tops = [k for k in _kids(root) if _is_element(k)]
+        tops = [k for k in struct_kids(root) if is_struct_element(k)]
         container = tops[0] if len(tops) == 1 and str(tops[0].get("/S")) in _GROUPING else root
         _insert_before_later(container, figure, target, pages)
         return
@@ -315,7 +317,7 @@ def _place_figure(root: Dictionary, figure: Dictionary, target: int, pages: dict
         return
     anchor = path[depth]
     parent = path[depth - 1] if depth else root
-    kids = _kids(parent)
+    kids = struct_kids(parent)
     position = next((i for i, kid in enumerate(kids) if _same(kid, anchor)), len(kids) - 1)
     _insert_kid(parent, position + 1, figure)
 
@@ -323,11 +325,11 @@ def _place_figure(root: Dictionary, figure: Dictionary, target: int, pages: dict
 def _insert_before_later(container: Dictionary, figure: Dictionary, target: int,
                          pages: dict[tuple[int, int], int]) -> None:
     """Insert `figure` in `container` before its first kid that starts on a later page."""
-    kids = _kids(container)
+    kids = struct_kids(container)
     inherited = _page_of(container, pages, None)
     position = len(kids)
     for i, kid in enumerate(kids):
-        page = _page_of(kid, pages, inherited) if _is_element(kid) else None
+        page = _page_of(kid, pages, inherited) if is_struct_element(kid) else None
         if page is not None and page > target:
             position = i
             break
@@ -339,7 +341,7 @@ def _remove_mcid(element: Dictionary, mcid: int, page: pikepdf.Page) -> bool:
     own_page = element.get("/Pg")
     on_page = own_page is None or _same(own_page, page.obj)
     kept = []
-    for kid in _kids(element):
+    for kid in struct_kids(element):
         if isinstance(kid, int) and int(kid) == mcid and on_page:
             continue
         if isinstance(kid, Dictionary) and kid.get("/Type") == Name.MCR and kid.get("/MCID") == mcid:
@@ -347,7 +349,7 @@ def _remove_mcid(element: Dictionary, mcid: int, page: pikepdf.Page) -> bool:
             if (kid_page is None and on_page) or (kid_page is not None and _same(kid_page, page.obj)):
                 continue
         kept.append(kid)
-    if len(kept) == len(_kids(element)):
+    if len(kept) == len(struct_kids(element)):
         return False
     element.K = Array(kept)
     return not kept
@@ -359,7 +361,7 @@ def _detach(element: Dictionary) -> None:
         parent = element.get("/P")
         if not isinstance(parent, Dictionary) or parent.get("/Type") == Name.StructTreeRoot:
             return
-        kids = _kids(parent)
+        kids = struct_kids(parent)
         kept = [kid for kid in kids if not _same(kid, element)]
         if len(kept) == len(kids):
             return  # never listed there (WeasyPrint's orphaned margin-box elements)
