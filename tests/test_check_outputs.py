@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
 from helpers_content import MEETING, check, errors, original, project
+
 from meetingpack.commands.build import build_project
 
 SVG = '<svg xmlns="http://www.w3.org/2000/svg" width="40" height="20"><rect width="40" height="20"/></svg>'

@@ -12,8 +12,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from helpers_content import check, errors, original, project
+
 from meetingpack.cli import main
 
 SECRET = "Outsidersecret phrase"

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import jsonschema
 import pytest
-
 from helpers_content import MEETING, original, project
+
 from meetingpack.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -23,12 +23,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+from helpers_content import MEETING, errors, original, project
 from pypdf import PdfReader
 
-from helpers_content import MEETING, errors, original, project
 from meetingpack.commands.build import build_project
-from meetingpack.load import load_project
 from meetingpack.errors import Report
+from meetingpack.load import load_project
 from meetingpack.resolve import resolve_project
 
 SENTINEL = "zqxsentinel"

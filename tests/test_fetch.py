@@ -17,7 +17,7 @@ import threading
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 import pikepdf
 import pytest
@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 class _Recorder(http.server.BaseHTTPRequestHandler):
     """Answers every request with an SVG holding the sentinel, and notes that it was asked."""
 
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
 
     def do_GET(self) -> None:
         self.requests.append(self.path)
@@ -60,7 +60,7 @@ def _svg_with(text: str) -> str:
 @pytest.fixture(scope="module")
 def server() -> Iterator[tuple[str, list[str]]]:
     """An HTTP server bound to 127.0.0.1 only, shut down after the module's tests."""
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
     handler = type("Handler", (_Recorder,), {"requests": requests})
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)

@@ -19,15 +19,27 @@ import time
 from pathlib import Path
 
 import pytest
+from helpers_content import MINIMAL, check, errors, original, project
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from helpers_content import MINIMAL, check, errors, original, project
 from meetingpack.cli import main
 from meetingpack.errors import Diagnostic
 from meetingpack.load import MAX_FILE_BYTES
-from meetingpack.render.markdown import MAX_BLOCK_CHARS, MAX_INLINE_DEPTH, MAX_LIST_DEPTH, Options, render_markdown
-from meetingpack.yamlpos import MAX_ALIASES, MAX_DEPTH, MAX_NUMBER_DIGITS, MAX_SCALAR_CHARS, MAX_VALUES
+from meetingpack.render.markdown import (
+    MAX_BLOCK_CHARS,
+    MAX_INLINE_DEPTH,
+    MAX_LIST_DEPTH,
+    Options,
+    render_markdown,
+)
+from meetingpack.yamlpos import (
+    MAX_ALIASES,
+    MAX_DEPTH,
+    MAX_NUMBER_DIGITS,
+    MAX_SCALAR_CHARS,
+    MAX_VALUES,
+)
 
 FOLDER = "panel/2026-01-12"
 APPENDIX = f"{FOLDER}/appendix-budget.md"
@@ -145,7 +157,7 @@ LAUGHS = "\n".join(["lol0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol]"]
 def test_billion_laughs_is_refused_in_bounded_time_and_memory(tmp_path: Path) -> None:
     # Before: gigabytes of memory (here: MemoryError under the 2 GB cap, an internal error).
     changes, first = hostile("site.yaml", LAUGHS)
-    root = project(tmp_path, changes)
+    project(tmp_path, changes)
     code = ("import resource, sys\n"
             "resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))\n"
             "from meetingpack.cli import main\n"
@@ -155,7 +167,7 @@ def test_billion_laughs_is_refused_in_bounded_time_and_memory(tmp_path: Path) ->
                           text=True, timeout=120, check=False)
     assert time.monotonic() - started < 30
     assert proc.returncode == 1, proc.stderr
-    found = re.findall(r"^content/site\.yaml:(\d+):(\d+): error: (.*)$", proc.stderr, re.M)
+    found = re.findall(r"^content/site\.yaml:(\d+):(\d+): error: (.*)$", proc.stderr, re.MULTILINE)
     assert len(found) == 1, proc.stderr
     line, _, message = found[0]
     assert first < int(line) <= first + 9

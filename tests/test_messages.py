@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pikepdf
 import pytest
-
 from helpers_content import MEETING, errors, original, project
+
 from meetingpack.cli import main
 from meetingpack.errors import Diagnostic
 
@@ -50,7 +50,7 @@ def test_paths_are_relative_to_the_folder_pack_was_run_from(tmp_path: Path, monk
     assert main(["check", ".."]) == 1
     err = capsys.readouterr().err
     assert f"{root.resolve() / 'site.yaml'}:5:11: error: " in err  # outside the current folder: the absolute path
-    assert not re.search(r"^\.\./", err, re.M)
+    assert not re.search(r"^\.\./", err, re.MULTILINE)
 
 
 def test_paths_printed_from_the_project_folder_open_from_there(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,

@@ -8,6 +8,7 @@ import gc
 from pathlib import Path
 
 from helpers_content import project
+
 from meetingpack.commands.check import checked_project
 from meetingpack.render.pdf import render_packs
 from meetingpack.render.templates import make_environment

@@ -6,9 +6,9 @@ import io
 from pathlib import Path
 
 import pytest
+from helpers_content import project
 from rich.console import Console
 
-from helpers_content import project
 from meetingpack.cli import main
 from meetingpack.commands.build import build_project
 from meetingpack.reporter import Reporter, TerminalReporter

@@ -14,8 +14,8 @@ import time
 from pathlib import Path
 
 import pytest
-
 from helpers_content import project
+
 from meetingpack.commands.build import build_project
 
 
