@@ -293,3 +293,20 @@ def test_a_later_meeting_answering_a_resolution(archive: Archive, monkeypatch: p
     page = (archive.out / "site/panel/2026-01-12/index.html").read_text(encoding="utf-8")
     assert "Came back" in page and "2026-04-13/item-4/index.html" in page
     archive.check()
+
+
+def test_a_pages_first_build_shows_the_edit_at_once_and_the_next_build_completes_it(archive: Archive) -> None:
+    """pack serve's quick build: the edited paper's page is new, the meeting's PDFs are still the last ones
+    (linked, not rendered), and the build after it renders the packs and equals a clean build."""
+    pack = archive.out / f"site/{SECOND}/panel-2026-02-09-pack.pdf"
+    page = archive.out / f"site/{SECOND}/item-4/report-budget/index.html"
+    old_pdf, old_inode = pack.read_bytes(), pack.stat().st_ino
+    archive.edit(f"{SECOND}/report-budget.md", "forecast outturn for the year", "forecast outturn for the whole year")
+    quick = build_project(archive.root, archive.out, jobs=1, pages_first=True)
+    assert quick.pending == [SECOND] and quick.rendered == 0
+    assert "for the whole year" in page.read_text(encoding="utf-8")
+    assert pack.read_bytes() == old_pdf and pack.stat().st_ino == old_inode
+    assert not (archive.tmp / ".build.cache/state.json").exists()  # never taken for a whole build
+    whole = archive.check()
+    assert whole.rendered == 1 and not whole.pending
+    assert pack.read_bytes() != old_pdf

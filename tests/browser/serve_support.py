@@ -86,9 +86,10 @@ class Serve:
             return dict(json.loads(response.read()))
 
     def settled(self, builds: int) -> dict[str, Any]:
-        """Wait until at least `builds` builds were started and the last one is over; its status."""
+        """Wait until at least `builds` builds were started and the last one is over (its pages and, after
+        them, its packs); its status."""
         return dict(wait_until(f"build {builds} to finish", lambda: (
-            s if (s := self.status())["builds"] >= builds and s["state"] != "rebuilding" else None)))
+            s if (s := self.status())["builds"] >= builds and s["state"] not in ("rebuilding", "packs") else None)))
 
     def stop(self, signum: int = signal.SIGINT) -> int:
         """Stop it as Ctrl-C does; its exit status."""

@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
@@ -23,7 +23,7 @@ from ..engine.tasks import PagesRecord, PageTasks, Plan, plan_meetings
 from ..errors import BuildError, Report
 from ..load import Project
 from ..opendata import calendars, decisions_json, meeting_json, papers_feed, sitemap
-from ..publish import beside, load_published, output_lock, publish
+from ..publish import Published, beside, load_published, output_lock, publish
 from ..records import CommitteeRecords
 from ..render.pdf import MeetingPacks, PackFile, render_packs
 from ..render.templates import make_environment
@@ -48,6 +48,9 @@ class BuildResult:
     """PDF pages laid out by this build (none for meetings taken from the cache)."""
     unchanged: bool = False
     """Nothing had changed since the last build: the output folder was left as it was (engine/state.py)."""
+    pending: list[str] = field(default_factory=list)
+    """A pages-first build: the meetings (url paths) whose pages are new but whose packs are still the
+    previous ones, to be rendered by the next, whole build."""
 
 
 def private_pack_file(meeting: ResolvedMeeting) -> str:
@@ -148,7 +151,7 @@ def cache_folder(out: Path, cache: Path | None = None) -> Path:
 def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], None] = lambda _: None,
                   jobs: int | None = None, wait: bool = True,
                   notice: Callable[[str], None] | None = None, *, cache: Path | None = None,
-                  clean: bool = False) -> BuildResult:
+                  clean: bool = False, pages_first: bool = False) -> BuildResult:
     """Build the site and packs of the content in `source` into `out`, replacing it whole.
 
     Raises ContentError (with every problem) before writing anything if the content has errors.
@@ -156,6 +159,11 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
     with `wait=False` raises BuildError.  Meetings whose render inputs are unchanged are taken
     from the cache (`cache`, default `.<out>.cache` beside the output); `clean=True` renders
     everything again (and refreshes the cache).
+
+    `pages_first=True` (pack serve) makes a quick, incomplete build: a meeting whose packs must be
+    rendered again gets its new web pages now, with the page ranges and PDFs of its previous render
+    (`BuildResult.pending` names them), so that an edit shows at once; a normal build must follow.
+    Such a build records no state, so the next build never takes it for up to date.
     """
     reporter = progress if isinstance(progress, Reporter) else Reporter(progress)
     if source.absolute().resolve().is_relative_to(out.absolute().resolve()):
@@ -178,8 +186,11 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
     assert checked.project is not None and checked.meetings is not None and checked.records is not None
     # The lock comes after the checks: a build with errors writes nothing, not even the lock file.
     with output_lock(out, wait=wait, say=notice or reporter):
-        result = _build(checked, out, reporter, jobs, RenderCache(folder, use=not clean))
-        state.save(digest, report.diagnostics, result.meetings, result.files, out)
+        result = _build(checked, out, reporter, jobs, RenderCache(folder, use=not clean), pages_first)
+        if not result.pending:
+            state.save(digest, report.diagnostics, result.meetings, result.files, out)
+        else:
+            state.forget()  # the output is not a whole build of these sources
         return result
 
 
@@ -195,7 +206,7 @@ def _packs(project: Project, meetings: list[ResolvedMeeting], plan: Plan, jobs: 
     """
     keys = plan.pack_keys
     todo = [i for i, (meeting, key) in enumerate(zip(meetings, keys, strict=True))
-            if i not in plan.reuse and not cache.has(meeting, key)]
+            if i not in plan.reuse and i not in plan.stale and not cache.has(meeting, key)]
     for url, why in cache.rejected:
         progress(f"cache entry of {url} not used: {why}")
     counts["rendered"], counts["reused"] = len(todo), len(meetings) - len(todo)
@@ -206,6 +217,8 @@ def _packs(project: Project, meetings: list[ResolvedMeeting], plan: Plan, jobs: 
         for i, (meeting, key) in enumerate(zip(meetings, keys, strict=True)):
             if i in plan.reuse:
                 packs = plan.reuse[i][1]
+            elif i in plan.stale:
+                packs = plan.stale[i]
             elif i in wanted:
                 packs = next(fresh)
                 cache.put(meeting, key, packs)
@@ -224,19 +237,22 @@ def _packs(project: Project, meetings: list[ResolvedMeeting], plan: Plan, jobs: 
             yield packs
     finally:
         fresh.close()  # stops the render workers if the build stops early
-    cache.prune()
+    if not plan.stale:
+        cache.prune()
 
 
-def _build(checked: Checked, out: Path, progress: Reporter, jobs: int | None, cache: RenderCache) -> BuildResult:
+def _build(checked: Checked, out: Path, progress: Reporter, jobs: int | None, cache: RenderCache,
+           pages_first: bool = False) -> BuildResult:
     project, report, meetings, records = checked.project, checked.report, checked.meetings, checked.records
     assert project is not None and meetings is not None and records is not None
     jobs = default_jobs() if jobs is None else jobs
     counts: dict[str, int] = {}
     index = cache.folder / "published.json"
     tasks = PageTasks.open(cache.folder, cache.use)
-    plan = plan_meetings(project, meetings, records, cache, tasks, load_published(index) if cache.use else {}, out)
+    previous = load_published(index) if cache.use else {}
+    plan = plan_meetings(project, meetings, records, cache, tasks, previous, out, pages_first)
     all_packs = _packs(project, meetings, plan, jobs, progress, cache, counts)
-    outputs = _outputs(project, meetings, records, all_packs, plan, tasks, progress)
+    outputs = _outputs(project, meetings, records, all_packs, plan, tasks, progress, previous)
 
     def search_index(stage: Path) -> None:
         progress.phase("search index", 1)
@@ -245,12 +261,18 @@ def _build(checked: Checked, out: Path, progress: Reporter, jobs: int | None, ca
 
     files = publish(outputs, out, finish=search_index, index=index, link=cache.use)
     tasks.save()
-    return BuildResult(report, len(meetings), files, out, counts["rendered"], counts["reused"], progress.pages)
+    return BuildResult(report, len(meetings), files, out, counts["rendered"], counts["reused"], progress.pages,
+                       pending=[meetings[i].url_path for i in sorted(plan.stale)])
 
 
 def _with_digest(output: Output) -> Output:
     data = output.source.read_bytes() if output.source is not None else output.data or b""
     return Output(output.path, data, None, hashlib.sha256(data).hexdigest())
+
+
+def _previous_pdf(output: Output, previous: Published) -> Output:
+    """A PDF of a pages-first build: the previous build's file at the same path, linked by its hash."""
+    return Output(output.path, digest=previous[output.path][0])
 
 
 def _meeting_outputs(env: jinja2.Environment, meeting: ResolvedMeeting, packs: MeetingPacks,
@@ -271,7 +293,8 @@ def _meeting_outputs(env: jinja2.Environment, meeting: ResolvedMeeting, packs: M
 
 
 def _outputs(project: Project, meetings: list[ResolvedMeeting], records: dict[str, CommitteeRecords],
-             all_packs: Iterator[MeetingPacks], plan: Plan, tasks: PageTasks, progress: Reporter) -> Iterator[Output]:
+             all_packs: Iterator[MeetingPacks], plan: Plan, tasks: PageTasks, progress: Reporter,
+             previous: Published) -> Iterator[Output]:
     """Every file of the build, handed to publish as it is made (the site's pages of a meeting, then its PDFs).
 
     A meeting's PDFs are let go once written: what later pages need of them
@@ -297,11 +320,16 @@ def _outputs(project: Project, meetings: list[ResolvedMeeting], records: dict[st
         if i in plan.reuse:
             record = plan.reuse[i][0]
             yield from (Output(path, digest=digest) for path, digest in record.files)
+        elif i in plan.stale:  # new pages, the previous PDFs (linked unread), no record: a whole build follows
+            files, record = _meeting_outputs(env, meeting, packs, records[meeting.committee.slug], "")
+            yield from (_previous_pdf(o, previous) if not o.data and o.path.endswith(".pdf") else o for o in files
+                        if o.data or o.path in previous)
         else:
             files, record = _meeting_outputs(env, meeting, packs, records[meeting.committee.slug],
                                              plan.page_keys[i])
             yield from files
-        tasks.done(meeting, record)
+        if i not in plan.stale:
+            tasks.done(meeting, record)
         for name, value in record.counts.items():
             accessibility.counts[name] += value
         pages.extend(record.html)

@@ -67,8 +67,19 @@ class Preview:
         started = time.monotonic()
         before = load_published(self.index)
         try:
+            # the pages first (with the previous packs' page ranges and PDFs), so that an edit shows at once;
+            # then, if any meeting's packs must be rendered again, the whole build
             result = build_project(self.source, self.out, progress=Reporter(lambda text: self.say(f"  {text}")),
-                                   jobs=self.jobs, notice=self.say)
+                                   jobs=self.jobs, notice=self.say, pages_first=True)
+            if result.pending:
+                quick = changed_pages(before, load_published(self.index))
+                live.built(quick, result.pending)
+                self.say(f"pack serve: pages in {time.monotonic() - started:.1f} s; rendering the packs of "
+                         + ", ".join(result.pending))
+                before = load_published(self.index)
+                result = build_project(self.source, self.out,
+                                       progress=Reporter(lambda text: self.say(f"  {text}")),
+                                       jobs=self.jobs, notice=self.say)
         except ContentError as exc:
             errors = sorted(exc.report.errors, key=lambda d: (d.path, d.line, d.column))
             self.show(sorted(exc.report.diagnostics, key=lambda d: (d.path, d.line, d.column)))

@@ -307,6 +307,25 @@ class RenderCache:
         self.kept.add(path)
         return packs
 
+    def stale(self, meeting: ResolvedMeeting) -> MeetingPacks | None:
+        """The packs last stored for a meeting, whatever its key now (page ranges and sizes, no bytes):
+        for a preview that publishes the meeting's pages before its packs are rendered again.  The
+        entry is kept (not pruned) by this build."""
+        path = self._path(meeting)
+        if not self.use or not path.is_file():
+            return None
+        try:
+            with path.open("rb") as handle:
+                if handle.readline() != MAGIC:
+                    return None
+                handle.readline()
+                head = json.loads(handle.readline())
+            packs = _meeting_packs(head, [])
+        except (OSError, ValueError, KeyError, TypeError, IndexError):
+            return None
+        self.kept.add(path)
+        return packs
+
     def put(self, meeting: ResolvedMeeting, key: str, packs: MeetingPacks) -> None:
         """Store a meeting's render (whole or not at all: a temporary file moved into place)."""
         path = self._path(meeting)

@@ -138,10 +138,15 @@ class Plan:
     reuse: dict[int, tuple[PagesRecord, MeetingPacks]]
     """Meetings whose pages the last build made from the same inputs: their record, and their packs'
     page ranges and sizes (no bytes), from the cache entry's head."""
+    stale: dict[int, MeetingPacks] = field(default_factory=dict)
+    """Only in a pages-first build (pack serve): meetings whose packs must be rendered again, with the
+    packs last stored for them (ranges and sizes, no bytes); their pages are made now with those, their
+    PDFs are the previous build's, and the packs follow in the next, whole build."""
 
 
 def plan_meetings(project: Project, meetings: list[ResolvedMeeting], records: dict[str, CommitteeRecords],
-          cache: RenderCache, tasks: PageTasks, previous: Published, out: Path) -> Plan:
+                  cache: RenderCache, tasks: PageTasks, previous: Published, out: Path,
+                  pages_first: bool = False) -> Plan:
     env = make_environment(project.root)
     pack_templates, site_templates = templates_digest(env), templates_digest(env, ("site", "documents"))
     pack_keys = [meeting_key(meeting, pack_templates) for meeting in meetings]
@@ -155,4 +160,10 @@ def plan_meetings(project: Project, meetings: list[ResolvedMeeting], records: di
         packs = cache.head(meeting, pack_keys[i]) if record is not None else None
         if record is not None and packs is not None:
             reuse[i] = (record, packs)
-    return Plan(pack_keys, page_keys, reuse)
+    stale: dict[int, MeetingPacks] = {}
+    for i, meeting in enumerate(meetings) if pages_first else []:
+        if i not in reuse and not cache.has(meeting, pack_keys[i]):
+            old = cache.stale(meeting)
+            if old is not None:
+                stale[i] = old
+    return Plan(pack_keys, page_keys, reuse, stale)

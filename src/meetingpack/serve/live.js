@@ -48,10 +48,13 @@
   bar.id = "pack-serve-state";
   bar.setAttribute("role", "status");
   var words = {rebuilding: "pack serve: rebuilding\u2026", ready: "pack serve: ready",
+               packs: "pack serve: pages ready; rendering the PDF packs\u2026",
                failed: "pack serve: errors, showing the last good build"};
 
-  function showState(state) {
-    bar.textContent = words[state] || state;
+  function showState(state, pending) {
+    var mine = (pending || []).some(function (p) { return location.pathname.indexOf("/" + p + "/") >= 0; });
+    bar.textContent = state === "packs" && mine ?
+      "pack serve: this meeting's pages are new; its PDF pack is being rebuilt\u2026" : (words[state] || state);
     bar.setAttribute("data-state", state);
     bar.style.background = state === "failed" ? "#d4351c" : "#0b0c0c";
     if (!bar.isConnected) { document.body.appendChild(bar); }
@@ -100,7 +103,7 @@
         reload();
         return;
       }
-      showState(status.state);
+      showState(status.state, status.pending);
       showProblems(status.problems);
     });
   }

@@ -38,7 +38,10 @@ class Live:
     token: str = field(default_factory=lambda: secrets.token_hex(8))
     generation: int = 0
     state: str = "rebuilding"
-    """"rebuilding", "ready", or "failed" (problems shown; the last good build is served)."""
+    """"rebuilding", "packs" (the pages are new, the packs of `pending` meetings are being rendered),
+    "ready", or "failed" (problems shown; the last good build is served)."""
+    pending: list[str] = field(default_factory=list)
+    """The meetings (url paths) whose PDF packs are being rendered again after their pages were published."""
     problems: list[Problem] = field(default_factory=list)
     builds: int = 0
     """Builds started, including those that found nothing changed or failed."""
@@ -57,14 +60,15 @@ class Live:
             self.state = "rebuilding"
             self._bump()
 
-    def built(self, changed: set[str]) -> None:
-        """A build succeeded; `changed` are the served paths ("/a/b/index.html") whose bytes it changed."""
+    def built(self, changed: set[str], pending: list[str] | None = None) -> None:
+        """A build succeeded; `changed` are the served paths ("/a/b/index.html") whose bytes it changed;
+        `pending`, the meetings whose packs are still to be rendered (a pages-first build)."""
         with self._cond:
             if changed:
                 self.generation += 1
                 self._changed[self.generation] = frozenset(changed)
                 self._changed.pop(self.generation - HISTORY, None)
-            self.state, self.problems = "ready", []
+            self.state, self.problems, self.pending = ("packs" if pending else "ready"), [], list(pending or [])
             self._bump()
 
     def failed(self, problems: list[Problem]) -> None:
@@ -96,6 +100,6 @@ class Live:
     def message(self, generation: int, token: str) -> dict[str, Any]:
         """What a page served at `generation` is sent: state, problems, changed paths (None: reload)."""
         with self._cond:
-            return {"state": self.state, "builds": self.builds, "generation": self.generation,
+            return {"state": self.state, "pending": self.pending, "builds": self.builds, "generation": self.generation,
                     "problems": [vars(p) for p in self.problems],
                     "changed": self.changed_since(generation, token)}
