@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import re
+import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -256,7 +258,12 @@ def _build(checked: Checked, out: Path, progress: Reporter, jobs: int | None, ca
 
     def search_index(stage: Path) -> None:
         progress.phase("search index", 1)
-        index_site(stage / "site")
+        previous_index = out / "site" / "pagefind"
+        if plan.stale and previous_index.is_dir():
+            # a pages-first build (pack serve): the last index, linked; the whole build after it makes a new one
+            shutil.copytree(previous_index, stage / "site" / "pagefind", copy_function=os.link)
+        else:
+            index_site(stage / "site")
         progress.step("search index", "site")
 
     files = publish(outputs, out, finish=search_index, index=index, link=cache.use)
