@@ -333,3 +333,21 @@ def test_structure_tree_has_headings_tables_figures_and_no_stray_furniture(built
                              if str(op) == "BDC" and operands and operands[0] == pikepdf.Name.Artifact)
         # at least the page number of every numbered page, and every stamp and blank notice
         assert artifacts >= entry["last_page"]
+
+
+@pytest.mark.parametrize(("slug", "kind"), PACKS)
+def test_manifest_documents_end_on_their_last_printed_page_not_on_a_blank_one(built: Built, slug: str,
+                                                                            kind: str) -> None:
+    """A document's pages in manifest.json leave out the blank page after it (its item's range keeps it,
+    as the front sheet prints it)."""
+    entry = built.pack_entry(slug, kind)
+    pages = numbered(built, slug, kind)
+    blank_after = 0
+    for doc in entry["documents"]:
+        assert BLANK not in pages[doc["last_page"]], (doc["id"], doc["last_page"])
+        if doc["last_page"] + 1 in pages and BLANK in pages[doc["last_page"] + 1]:
+            blank_after += 1
+    items = {i["number"]: i for i in entry["items"]}
+    assert all(BLANK not in pages[i["first_page"]] for i in items.values())
+    if kind == "consolidated":
+        assert blank_after  # the example has documents followed by a blank page: the test can see the rule

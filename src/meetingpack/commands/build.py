@@ -27,7 +27,7 @@ from ..load import Project
 from ..opendata import calendars, decisions_json, meeting_json, papers_feed, sitemap
 from ..publish import Published, beside, load_published, output_lock, publish
 from ..records import CommitteeRecords
-from ..render.pdf import MeetingPacks, PackFile, render_packs
+from ..render.pdf import MeetingPacks, PackFile, PageRange, render_packs
 from ..render.templates import make_environment
 from ..reporter import Reporter
 from ..resolve import ResolvedMeeting
@@ -60,7 +60,15 @@ def private_pack_file(meeting: ResolvedMeeting) -> str:
     return f"private/{meeting.url_path}/{meeting.committee.slug}-{meeting.source.slug}-members-pack.pdf"
 
 
-def _pack_entry(pack: PackFile, file: str, titles: dict[str, str]) -> dict[str, object]:
+def _last_printed(pages: PageRange, blank: set[int]) -> int:
+    """The last page of a document that is not a blank page (the blank page after it stays in its item's range)."""
+    last = pages.last
+    while last > pages.first and last in blank:
+        last -= 1
+    return last
+
+
+def _pack_entry(pack: PackFile, file: str, titles: dict[str, str], blank: set[int]) -> dict[str, object]:
     return {
         "kind": pack.key,
         "file": file,
@@ -70,8 +78,8 @@ def _pack_entry(pack: PackFile, file: str, titles: dict[str, str]) -> dict[str, 
         "first_page": pack.pages.first if pack.pages else None,
         "last_page": pack.pages.last if pack.pages else None,
         "items": [{"number": n, "first_page": r.first, "last_page": r.last} for n, r in pack.items.items()],
-        "documents": [{"id": d, "title": titles.get(d, ""), "first_page": r.first, "last_page": r.last}
-                      for d, r in pack.documents.items()],
+        "documents": [{"id": d, "title": titles.get(d, ""), "first_page": r.first,
+                       "last_page": _last_printed(r, blank)} for d, r in pack.documents.items()],
     }
 
 
@@ -105,7 +113,8 @@ def manifest(meetings: list[tuple[ResolvedMeeting, MeetingPacks]]) -> dict[str, 
             "status": meeting.meeting.status.value,
             "page": f"site/{meeting.url_path}/index.html",
             "items": items,
-            "packs": [_pack_entry(p, f"site/{pdf_file(meeting, p)}", packs.titles) for p in packs.public],
+            "packs": [_pack_entry(p, f"site/{pdf_file(meeting, p)}", packs.titles, set(packs.blank_pages))
+                      for p in packs.public],
             **({"members_pack": {"file": private_pack_file(meeting), "pages": packs.members.total_pages}}
                if packs.members else {}),
         })

@@ -178,7 +178,8 @@ def _meeting_packs(head: dict[str, Any], blobs: list[bytes]) -> MeetingPacks:
         {n: _unpack(p, blobs, sizes) for n, p in head["item_pdfs"]},
         {d: _unpack(p, blobs, sizes) for d, p in head["document_pdfs"]},
         {n: _page_range(r) for n, r in head["items"]}, {d: _page_range(r) for d, r in head["documents"]},
-        dict(head["titles"]), {d: dict(m) for d, m in head["page_markers"]}, dict(head["inputs"]))
+        dict(head["titles"]), {d: dict(m) for d, m in head["page_markers"]}, dict(head["inputs"]),
+        [int(n) for n in head["blank_pages"]])
 
 
 def encode_entry(key: str, packs: MeetingPacks) -> bytes:
@@ -197,6 +198,7 @@ def encode_entry(key: str, packs: MeetingPacks) -> bytes:
         "documents": [[d, _range(r)] for d, r in packs.documents.items()],
         "titles": list(packs.titles.items()),
         "page_markers": [[d, list(m.items())] for d, m in packs.page_markers.items()],
+        "blank_pages": packs.blank_pages,
         "blobs": [len(b) for b in blobs.order],
     }
     body = json.dumps(head, ensure_ascii=True).encode("ascii") + b"\n" + b"".join(blobs.order)

@@ -128,6 +128,8 @@ class Run:
     """Printed page number on which each anchor (element id) first appears."""
     items: dict[int, PageRange] = field(default_factory=dict)
     documents: dict[str, PageRange] = field(default_factory=dict)
+    blank: set[int] = field(default_factory=set)
+    """Printed numbers of its blank pages (before an item that starts on a right-hand page, and the padding)."""
 
     @property
     def end(self) -> int:
@@ -192,6 +194,8 @@ class MeetingPacks:
     """For each public document: block id -> the page that begins with it (for the HTML view)."""
     inputs: dict[str, str] = field(default_factory=dict)
     """Every file the layout read (images, stylesheets, fonts) with its SHA-256: for the build cache."""
+    blank_pages: list[int] = field(default_factory=list)
+    """Printed numbers of the blank pages of the public runs ("This page is intentionally left blank")."""
 
     @property
     def pages_laid_out(self) -> int:
@@ -353,8 +357,10 @@ def _lay_out(renderer: _Renderer, run: Run, context: dict[str, object]) -> None:
                            **{**context, "banner": banner})
     run.pages = list(body.pages)
     run.anchors = _first_pages(body, run.start)
+    run.blank = {n for n, page in enumerate(run.pages, start=run.start) if page._page_box.page_type.blank}
     if len(run.pages) % 2:  # the next run, or the back of the sheet, starts on a right-hand page
         pad = renderer.render("pdf/blank.html", first_page=run.end + 1, numbered=True, **context)
+        run.blank |= set(range(run.end + 1, run.end + 1 + len(pad.pages)))
         run.pages += pad.pages
     item_ranges = _ranges([(e.item.slug, run.anchors[e.item.slug]) for e in run.entries], run.end)
     for entry in run.entries:
@@ -666,4 +672,5 @@ def _assembled(meeting: ResolvedMeeting, context: dict[str, object], template: L
         markers.update(_page_markers(run))
     return MeetingPacks(agenda_pack, supplement_packs, consolidated, members, items, papers, ranges(public),
                         documents(public), {d.id: d.heading for run in public for e in run.entries
-                                            for d in e.documents}, markers, dict(sorted(inputs.items())))
+                                            for d in e.documents}, markers, dict(sorted(inputs.items())),
+                        sorted(n for run in public for n in run.blank))
