@@ -138,3 +138,17 @@ def test_decisions_are_published_before_the_minutes_as_their_own_document(built:
     assert "Published on Thursday 11 December 2025, before the minutes are approved." in page
     assert page.count('<ol class="resolution">') == 3 and 'RESOLVED that the Panel:</p>' in page
     assert "minute-number" not in page  # decisions are not minutes: no minute numbers
+
+
+def test_minutes_carried_to_the_next_agenda_are_searched_once(built: Built) -> None:
+    """The minutes' own page is in the search index; their copy under the next meeting's item is not
+    (search showed the same minutes twice)."""
+    own = built.html(f"{EARLIER}/minutes/index.html")
+    carried = next(p for p in (built.site / LATER).glob("item-*/minutes/index.html"))
+    assert "data-pagefind-body" in own
+    assert "data-pagefind-body" not in carried.read_text(encoding="utf-8")
+    # and the search index holds the minutes' words for one page only
+    fragments = [gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+                 for p in (built.site / "pagefind" / "fragment").glob("*.pf_fragment")]
+    assert sum('"url":"/' + EARLIER + '/minutes/' in f or f'{EARLIER}/minutes/' in f for f in fragments) == 1
+    assert not any(str(carried.parent.relative_to(built.site)) + "/" in f for f in fragments)
