@@ -152,3 +152,11 @@ def test_minutes_carried_to_the_next_agenda_are_searched_once(built: Built) -> N
                  for p in (built.site / "pagefind" / "fragment").glob("*.pf_fragment")]
     assert sum('"url":"/' + EARLIER + '/minutes/' in f or f'{EARLIER}/minutes/' in f for f in fragments) == 1
     assert not any(str(carried.parent.relative_to(built.site)) + "/" in f for f in fragments)
+
+
+def test_search_snippets_keep_table_cells_apart(built: Built) -> None:
+    """A report's header table reads 'member(s) Wards affected', not 'member(s)Wards affected', in search."""
+    text = " ".join(gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+                    for p in (built.site / "pagefind" / "fragment").glob("*.pf_fragment"))
+    assert "Wards affected" in text
+    assert "member(s)Wards" not in text and "affectedKey" not in text
