@@ -286,10 +286,9 @@ class RenderCache:
         """
         return self.head(meeting, key) is not None
 
-    def head(self, meeting: ResolvedMeeting, key: str) -> MeetingPacks | None:
-        """The stored packs without their PDFs' bytes (sizes, pages and ranges only), read from the entry's
-        head, if stored under `key` with every file it read unchanged; for a meeting whose pages need
-        not be made again.  The PDFs themselves are not read, nor is the entry's checksum checked."""
+    def _head(self, meeting: ResolvedMeeting) -> tuple[Path, dict[str, Any], MeetingPacks] | None:
+        """An entry's path, head and packs (no PDF bytes), read from its head only; None (and the reason in
+        `rejected`) when there is none or it is not ours."""
         path = self._path(meeting)
         if not self.use or not path.is_file():
             return None
@@ -299,12 +298,25 @@ class RenderCache:
                     raise BadEntry("not a meetingpack cache entry")
                 handle.readline()  # the checksum, checked by get()
                 head = json.loads(handle.readline())
-            stored_key, inputs = head["key"], dict(head["inputs"])
-            packs = _meeting_packs(head, [])
+            return path, head, _meeting_packs(head, [])
         except (OSError, BadEntry, ValueError, KeyError, TypeError, IndexError) as exc:
             self.rejected.append((meeting.url_path, str(exc) if isinstance(exc, BadEntry) else "malformed entry"))
             return None
-        if not self._current(stored_key, inputs, key):
+
+    def head(self, meeting: ResolvedMeeting, key: str) -> MeetingPacks | None:
+        """The stored packs without their PDFs' bytes (sizes, pages and ranges only), read from the entry's
+        head, if stored under `key` with every file it read unchanged; for a meeting whose pages need
+        not be made again.  The PDFs themselves are not read, nor is the entry's checksum checked."""
+        found = self._head(meeting)
+        if found is None:
+            return None
+        path, head, packs = found
+        try:
+            current = self._current(head["key"], dict(head["inputs"]), key)
+        except (KeyError, TypeError, ValueError):
+            self.rejected.append((meeting.url_path, "malformed entry"))
+            return None
+        if not current:
             return None
         self.kept.add(path)
         return packs
@@ -313,20 +325,11 @@ class RenderCache:
         """The packs last stored for a meeting, whatever its key now (page ranges and sizes, no bytes):
         for a preview that publishes the meeting's pages before its packs are rendered again.  The
         entry is kept (not pruned) by this build."""
-        path = self._path(meeting)
-        if not self.use or not path.is_file():
+        found = self._head(meeting)
+        if found is None:
             return None
-        try:
-            with path.open("rb") as handle:
-                if handle.readline() != MAGIC:
-                    return None
-                handle.readline()
-                head = json.loads(handle.readline())
-            packs = _meeting_packs(head, [])
-        except (OSError, ValueError, KeyError, TypeError, IndexError):
-            return None
-        self.kept.add(path)
-        return packs
+        self.kept.add(found[0])
+        return found[2]
 
     def put(self, meeting: ResolvedMeeting, key: str, packs: MeetingPacks) -> None:
         """Store a meeting's render (whole or not at all: a temporary file moved into place)."""
