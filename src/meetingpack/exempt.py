@@ -1,6 +1,6 @@
 """Exempt information: the seven descriptions of Part 1 of Schedule 12A to the
 Local Government Act 1972, the notice printed where exempt business is withheld,
-and which papers of the content are exempt (`exempt_papers`: the loaded project in,
+the public name of an exempt appendix of a public report, and which papers of the content are exempt (`exempt_papers`: the loaded project in,
 the register of exempt papers out)."""
 
 from __future__ import annotations
@@ -41,6 +41,15 @@ def exempt_notice(paragraph: int | None) -> str:
         return "Not for publication: exempt information under Schedule 12A to the Local Government Act 1972."
     return (f"Not for publication by virtue of paragraph {paragraph} of Part 1 of Schedule 12A to the "
             f"Local Government Act 1972: {SCHEDULE_12A[paragraph]}")
+
+
+def exempt_appendix_name(label: str | None) -> str:
+    """How an exempt appendix of a public item is named in public: its label only, never its title.
+
+    The title of an appendix often says what it withholds ("Valuation of 4
+    Mill Lane"); the label ("Appendix 2") is what the report refers to.
+    """
+    return f"{label} (exempt)" if label else "Exempt appendix"
 
 
 # ------------------------------------------------------------ which papers are exempt
@@ -118,6 +127,13 @@ def exempt_papers(project: Project) -> ExemptPapers:
     for committee in project.committees:
         for meeting in committee.meetings:
             for part, index, item, k, path, _ in _paper_refs(meeting):
+                ref = item.documents[k]
+                if not isinstance(ref, str) and ref.exempt_paragraph is not None:
+                    # an exempt PDF appendix says so on its listing: the paper is exempt wherever it is listed
+                    line, col = meeting.positions.find(("agenda", part, index, "documents", k, "exempt_paragraph"))
+                    where = (f"an exempt appendix (exempt_paragraph: {ref.exempt_paragraph}) of item "
+                             f"'{item.title or item.standard}' of {committee.slug}/{meeting.slug}")
+                    papers.add(path, ExemptPlace(meeting.yaml_path, line, col, where))
                 if part != "part_b":
                     continue
                 line, col = meeting.positions.find(("agenda", part, index, "documents", k))

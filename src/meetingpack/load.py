@@ -195,6 +195,9 @@ def report_validation_error(exc: ValidationError, path: Path, positions: Positio
             msg = err["msg"].removeprefix("Value error, ")
             message = f"{where}: {msg}" if where else msg
             line, col = positions.find(loc)
+            if name == "exempt_paragraph":
+                hint = ("give the paragraph of Part 1 of Schedule 12A to the Local Government Act 1972 that "
+                        "applies: a whole number from 1 to 7 (docs/authoring.md, section 6)")
         if (loc, message) in seen:
             continue
         seen.add((loc, message))

@@ -302,6 +302,13 @@ RELEASED_DESCRIPTION = (
 )
 
 
+EXEMPT_APPENDIX_DESCRIPTION = (
+    "An exempt appendix of a public report: the paragraph (1-7) of Part 1 of Schedule 12A to the Local "
+    "Government Act 1972 that applies. The appendix is then listed in public by its label and the notice "
+    "only, and printed in the members' pack alone."
+)
+
+
 class PdfAppendix(Record):
     """An existing PDF file attached to an item, listed in `meeting.yaml`."""
 
@@ -310,6 +317,9 @@ class PdfAppendix(Record):
     label: Text | None = Field(None, description="E.g. 'Appendix 2'.")
     description: Text = Field(
         description="What the PDF contains, in a sentence or two: read out to screen reader users."
+    )
+    exempt_paragraph: int | None = Field(
+        None, ge=1, le=7, description=EXEMPT_APPENDIX_DESCRIPTION,
     )
     released: Release | None = Field(None, description=RELEASED_DESCRIPTION)
 
@@ -458,6 +468,7 @@ class AppendixMeta(Record):
         "markdown", description="'workplan' to render the committee's workplan.yaml after the text."
     )
     landscape: bool = Field(False, description="Print on landscape pages (wide tables).")
+    exempt_paragraph: int | None = Field(None, ge=1, le=7, description=EXEMPT_APPENDIX_DESCRIPTION)
     released: Release | None = Field(None, description=RELEASED_DESCRIPTION)
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import unquote
 
 from . import model
-from .exempt import ExemptPapers, exempt_papers, listing_date
+from .exempt import ExemptPapers, exempt_appendix_name, exempt_papers, listing_date
 from .load import CommitteeSource, DocumentSource, MeetingSource, PdfSource, Project
 from .pdfinfo import pdf_page_sizes
 
@@ -53,10 +53,17 @@ class Document:
     """For an existing PDF: the size of each page, in points."""
     full_text: bool = False
     """For minutes and decisions: with the text of the items recording exempt business (members' copy only)."""
+    exempt_paragraph: int | None = None
+    """For an exempt appendix of a public item: the paragraph of Schedule 12A its listing or front matter gives."""
 
     @property
     def heading(self) -> str:
         return f"{self.label}: {self.title}" if self.label else self.title
+
+    @property
+    def public_name(self) -> str:
+        """What the public may read of an exempt appendix: 'Appendix 2 (exempt)', never its title."""
+        return exempt_appendix_name(self.label)
 
 
 @dataclass
@@ -111,6 +118,16 @@ class Item:
     def public_documents(self) -> list[Document]:
         """The documents the public may see: none of an exempt item's."""
         return [] if self.exempt else [d for d in self.documents if not d.exempt]
+
+    @property
+    def withheld_documents(self) -> list[Document]:
+        """A public item's exempt papers (its exempt appendices): printed in the members' pack only."""
+        return [] if self.exempt else [d for d in self.documents if d.exempt]
+
+    @property
+    def exempt_appendices(self) -> list[Document]:
+        """A public item's exempt appendices, listed in public by label and Schedule 12A notice."""
+        return [d for d in self.withheld_documents if d.exempt_paragraph is not None]
 
 
 @dataclass
@@ -234,12 +251,13 @@ def _document(project: Project, meeting: MeetingSource, ref: model.DocumentRef, 
             what = meta.kind.capitalize()
             title = meta.title or (f"{what} of the meeting held on {long_date(held)}" if held else what)
         slug = _slug(Path(meta.kind) if meta.kind in ("minutes", "decisions") else path, used)
+        paragraph = getattr(meta, "exempt_paragraph", None) if exempt and meta.kind == "appendix" else None
         return Document(slug, meta.kind, title, getattr(meta, "label", None), source, exempt,
-                        minute_start=minute_starts.get(path))
+                        minute_start=minute_starts.get(path), exempt_paragraph=paragraph)
     path = (meeting.path / ref.pdf).resolve()
     exempt = exempt_item or register.withheld(path, ref.released, published)
     return Document(_slug(path, used), "pdf", ref.title, ref.label, PdfSource(path, ref), exempt,
-                    pdf_pages=pdf_page_sizes(path))
+                    pdf_pages=pdf_page_sizes(path), exempt_paragraph=ref.exempt_paragraph if exempt else None)
 
 
 def _previous_held(committee: CommitteeSource, meeting: MeetingSource) -> MeetingSource | None:

@@ -175,7 +175,8 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
                          item=item, papers=listed[item.number], answers=records.answered_by(meeting, item),
                          pages=packs.items.get(item.number), item_pdf=item_pdf,
                          item_pdf_name=posixpath.basename(pdf_file(meeting, item_pdf)) if item_pdf else None,
-                         notice=exempt_notice(item.exempt_paragraph) if item.exempt else None))
+                         notice=exempt_notice(item.exempt_paragraph) if item.exempt else None,
+                         exempt_notice=exempt_notice))
     for own in (meeting.minutes, meeting.decisions):
         if own is not None:
             out.extend(_document_pages(env, meeting, None, own, packs))

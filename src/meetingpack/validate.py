@@ -32,11 +32,14 @@ BLOCK_ID = re.compile(r"^(b|para-)\d+$")
 
 def _check_public_listing(project: Project, exempt: ExemptPapers, meeting: MeetingSource, item: model.AgendaItem,
                           ref: model.DocumentRef, path: Path, at: tuple[int, int], report: Report) -> None:
-    """A paper listed in Part A must not be exempt anywhere, unless it declares that it was released."""
+    """A paper listed in Part A must not be exempt anywhere, unless it declares that it was released
+    or it is an exempt appendix (withheld from the public, listed by its label and notice only)."""
     place = exempt.place(path)
     if place is None:
         return
     doc = project.documents.get(path)
+    if _exempt_appendix_paragraph(ref, doc) is not None:
+        return
     released = ref.released if not isinstance(ref, str) else getattr(getattr(doc, "meta", None), "released", None)
     published = listing_date(meeting, item)
     if not exempt.withheld(path, released, published):
@@ -54,6 +57,35 @@ def _check_public_listing(project: Project, exempt: ExemptPapers, meeting: Meeti
                  "published here", "list it only under Part B; if the exempt information has lawfully become "
                  "public, declare it on the paper: 'released: {on: YYYY-MM-DD, by: the decision that released "
                  "it}' (see docs/authoring.md)", code="exempt-published")
+
+
+def _exempt_appendix_paragraph(ref: model.DocumentRef, doc: DocumentSource | None) -> int | None:
+    """The paragraph of Schedule 12A an appendix gives to be an exempt appendix, on its listing or itself."""
+    if not isinstance(ref, str):
+        return ref.exempt_paragraph
+    return doc.meta.exempt_paragraph if doc is not None and isinstance(doc.meta, model.AppendixMeta) else None
+
+
+def _check_exempt_appendix(meeting: MeetingSource, part: str, ref: model.DocumentRef, doc: DocumentSource | None,
+                           at: tuple[int, int], report: Report) -> None:
+    """An exempt appendix belongs to a public item, and is named in public by its label."""
+    paragraph = _exempt_appendix_paragraph(ref, doc)
+    if paragraph is None:
+        return
+    if isinstance(ref, str):
+        assert doc is not None
+        where, (line, col), label = doc.path, doc.positions.find(("exempt_paragraph",)), doc.meta.label
+    else:
+        where, (line, col), label = meeting.yaml_path, at, ref.label
+    if part == "part_b":
+        report.warning(where, line, col, f"exempt_paragraph {paragraph} on an appendix of a Part B item says "
+                       "nothing more: every paper of a Part B item is exempt already",
+                       "remove exempt_paragraph from the appendix; it is for exempt appendices of public (Part A) "
+                       "items", code="exempt-appendix-redundant")
+    elif label is None:
+        report.warning(where, line, col, "an exempt appendix without a 'label' is listed in public only as "
+                       "'Exempt appendix'", "give it the label the report refers to it by, e.g. 'label: Appendix 2': "
+                       "the label is published, the title is not", code="exempt-appendix-no-label")
 
 
 def _check_own_papers(exempt: ExemptPapers, meeting: MeetingSource, report: Report) -> None:
@@ -115,6 +147,9 @@ def _check_agenda(project: Project, committee: CommitteeSource, meeting: Meeting
                 seen[path] = f"item {i + 1} of {part}"
                 if part == "part_a":
                     _check_public_listing(project, exempt, meeting, item, ref, path, (line, col), report)
+                if not isinstance(ref, str) and ref.exempt_paragraph is not None:
+                    at = meeting.positions.find(loc + ("documents", j, "exempt_paragraph"))
+                    _check_exempt_appendix(meeting, part, ref, None, at, report)
                 if not isinstance(ref, str):
                     if path.is_file() and inside(project.root, path) and path.suffix.lower() == ".pdf":
                         try:
@@ -127,7 +162,8 @@ def _check_agenda(project: Project, committee: CommitteeSource, meeting: Meeting
                 doc = project.documents.get(path)
                 if doc is None:
                     continue
-                doc_paragraph = getattr(doc.meta, "exempt_paragraph", None)
+                _check_exempt_appendix(meeting, part, ref, doc, (line, col), report)
+                doc_paragraph = doc.meta.exempt_paragraph if isinstance(doc.meta, model.ReportMeta) else None
                 if part == "part_b" and doc_paragraph and item.exempt_paragraph and doc_paragraph != item.exempt_paragraph:
                     report.error(meeting.yaml_path, line, col,
                                  f"'{name}' cites paragraph {doc_paragraph} of Schedule 12A but the agenda item "

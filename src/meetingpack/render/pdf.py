@@ -94,6 +94,13 @@ class PackDocument:
 class PackEntry:
     item: Item
     documents: list[PackDocument]
+    withheld: bool = False
+    """The exempt appendices of a public item, in the exempt run: the item's public papers are in a public run."""
+
+    @property
+    def anchor(self) -> str:
+        """Id of the entry's section: 'item-5', or 'item-5-exempt' for a public item's exempt appendices."""
+        return f"{self.item.slug}-exempt" if self.withheld else self.item.slug
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,8 @@ class Run:
     anchors: dict[str, int] = field(default_factory=dict)
     """Printed page number on which each anchor (element id) first appears."""
     items: dict[int, PageRange] = field(default_factory=dict)
+    withheld: dict[int, PageRange] = field(default_factory=dict)
+    """In the exempt run: the pages of each public item's exempt appendices, by item number."""
     documents: dict[str, PageRange] = field(default_factory=dict)
     blank: set[int] = field(default_factory=set)
     """Printed numbers of its blank pages (before an item that starts on a right-hand page, and the padding)."""
@@ -257,6 +266,8 @@ def _runs(meeting: ResolvedMeeting) -> list[Run]:
     supplements: dict[dt.date | None, Run] = {}
     exempt = Run("exempt", [], meeting.meeting.issued_on)
     for item in meeting.items:
+        if item.withheld_documents:  # a public item's exempt appendices: members' pack only, after the public pages
+            exempt.entries.append(PackEntry(item, [], withheld=True))
         if item.exempt:
             exempt.entries.append(PackEntry(item, []))
         elif item.supplementary:
@@ -300,7 +311,9 @@ class _Linker:
 
     def __init__(self, meeting: ResolvedMeeting, runs: list[Run]) -> None:
         self.meeting = meeting
-        self.run_of: dict[int, Run] = {e.item.number: run for run in runs for e in run.entries}
+        self.run_of: dict[int, Run] = {e.item.number: run for run in runs for e in run.entries if not e.withheld}
+        self.exempt_run = runs[-1]
+        """Where a public item's exempt appendices are printed."""
 
     def for_document(self, doc: Document, item: Item, run: Run):
         def link(href: str) -> LinkTarget:
@@ -314,7 +327,8 @@ class _Linker:
             if (target_item.exempt or target_doc.exempt) and not (item.exempt or doc.exempt):
                 return LinkTarget(None)
             anchor = f"{target_item.slug}-{target_doc.slug}" + (f"-{local[1]}" if local[1] else "")
-            target_run = self.run_of.get(target_item.number)
+            target_run = self.exempt_run if target_doc.exempt and not target_item.exempt \
+                else self.run_of.get(target_item.number)
             if target_run is run:
                 return LinkTarget("#" + anchor, {"class": "xref"})
             if target_run is not None and target_run.pages:
@@ -327,8 +341,10 @@ class _Linker:
 
 def _entry_documents(renderer: _Renderer, entry: PackEntry, run: Run, linker: _Linker) -> None:
     item = entry.item
-    # A public item's run goes into public packs: an exempt paper never goes with it (Schedule 12A).
-    for doc in item.documents if item.exempt else item.public_documents:
+    # A public item's run goes into public packs: an exempt paper never goes with it (Schedule 12A); its
+    # exempt appendices are the entry of their own in the exempt run.
+    docs = item.documents if item.exempt else item.withheld_documents if entry.withheld else item.public_documents
+    for doc in docs:
         doc_id = f"{item.slug}-{doc.slug}"
         if doc.kind == "pdf":
             entry.documents.append(PackDocument(doc_id, doc.kind, doc.title, doc.heading,
@@ -362,10 +378,10 @@ def _lay_out(renderer: _Renderer, run: Run, context: dict[str, object]) -> None:
         pad = renderer.render("pdf/blank.html", first_page=run.end + 1, numbered=True, **context)
         run.blank |= set(range(run.end + 1, run.end + 1 + len(pad.pages)))
         run.pages += pad.pages
-    item_ranges = _ranges([(e.item.slug, run.anchors[e.item.slug]) for e in run.entries], run.end)
+    item_ranges = _ranges([(e.anchor, run.anchors[e.anchor]) for e in run.entries], run.end)
     for entry in run.entries:
-        item_range = item_ranges[entry.item.slug]
-        run.items[entry.item.number] = item_range
+        item_range = item_ranges[entry.anchor]
+        (run.withheld if entry.withheld else run.items)[entry.item.number] = item_range
         starts = [(d.id, run.anchors.get(d.id, item_range.first)) for d in entry.documents]
         run.documents.update(_ranges(starts, item_range.last))
 
@@ -403,7 +419,16 @@ def _parts(meeting: ResolvedMeeting, items: list[Item] | None = None) -> list[_P
     ]
 
 
+def _printed(pages: PageRange, blank: set[int]) -> PageRange:
+    """A paper's pages without the blank page after it (an appendix listed on its own line of a front sheet)."""
+    last = pages.last
+    while last > pages.first and last in blank:
+        last -= 1
+    return PageRange(pages.first, last)
+
+
 def _front(renderer: _Renderer, context: dict[str, object], **front: object) -> list:
+    front.setdefault("exempt_pages", {})  # only the members' front sheet gives the pages of exempt appendices
     laid_out = renderer.render("pdf/frontsheet.html", exempt_notice=exempt_notice, **context, **front)
     pages = list(laid_out.pages)
     if len(pages) % 2:  # Page 1 is a right-hand page
@@ -573,7 +598,9 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
         if exempt.pages:
             members_front = _front(renderer, context, kind="members", parts=_parts(meeting),
                                    ranges=ranges([*public, exempt]), to_follow=set(),
-                                   banner="Members' Pack (includes exempt information)", supplements=supplements)
+                                   banner="Members' Pack (includes exempt information)", supplements=supplements,
+                                   exempt_pages={d.id: _printed(exempt.documents[d.id], exempt.blank)
+                                                 for e in exempt.entries if e.withheld for d in e.documents})
             # exempt pages are written apart, so that nothing of them (not even a font's glyphs) is public;
             # their links to public papers are kept for the members' pack, which holds those pages too
             public_anchors = {a for run in laid for page in run.pages for a in page.anchors}
