@@ -15,6 +15,7 @@ numbered on after the last public page; no word of them reaches build/site.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -80,7 +81,6 @@ def test_public_pack_holds_the_public_papers_only_and_its_ranges_exclude_the_exe
     assert "Appendix A: Contract management action plan" in pages[4]
     assert "Agenda Item 5." in pages[5] and "RISK REGISTER UPDATE" in pages[5]
     assert not any(word in text.lower() for text in pages.values() for word in WITHHELD)
-    import json
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     (meeting,) = [m for m in manifest["meetings"] if m["meeting"] == "2026-07-22"]
     (agenda,) = [p for p in meeting["packs"] if p["kind"] == "agenda"]
@@ -154,17 +154,24 @@ def test_part_b_minute_is_heading_and_notice_in_public_with_the_same_numbers(out
     assert re.search(rf"104\. EXCLUSION OF THE PRESS AND PUBLIC .*105\. WRITE-OFF OF IRRECOVERABLE BUSINESS RATES "
                      rf"{NOTICE_3}", public)
     members = _numbered(_pages(out, MEMBERS_PACK))
-    (copy,) = [text for n, text in members.items() if n > 10 and "exempt items" in text]
+    copy = " ".join(text for n, text in sorted(members.items()) if n > 10)  # after Appendix C (pages 9, 10)
+    assert "Minutes of the meeting held on Wednesday 17 June 2026: exempt items" in copy
     assert "105. WRITE-OFF OF IRRECOVERABLE BUSINESS RATES The Committee heard that the marshwort ratepayer" in copy
     assert "103. ANNUAL GOVERNANCE STATEMENT 2025/26" in copy and "Agenda Item 7." in copy
+    assert "a report on the recovery come to the meeting on 22 July 2026" in copy
 
 
 def test_records_of_a_part_b_minute_are_not_published(out: Path) -> None:
+    """Minute 105(iii) names the next meeting as 103(ii) does: only 103(ii) is a record and a follow-up."""
     register = (out / "site/audit/decisions/index.html").read_text(encoding="utf-8")
     assert "annual governance statement 2025/26 be approved" in register
     assert "written off" not in register and "Minute 105" not in register
+    data = json.loads((out / "site/audit/decisions.json").read_text(encoding="utf-8"))
+    assert "103(ii)" in json.dumps(data) and "105" not in json.dumps(data)
+    committee = (out / "site/audit/index.html").read_text(encoding="utf-8")
+    assert "103(ii) of Wednesday 17 June 2026" in committee and "105(" not in committee
     meeting = (out / f"site/{JUNE}/index.html").read_text(encoding="utf-8")
-    assert "written off" not in meeting
+    assert "written off" not in meeting and "103(ii)" in meeting
 
 
 # ------------------------------------------------------------------ nothing exempt in build/site
