@@ -267,3 +267,27 @@ released: {on: 2026-07-01, by: "Audit and Governance Committee, 17 June 2026, mi
     (item,) = [i for i in july.items if i.number == 4]
     assert [d.label for d in item.public_documents] == [None, "Appendix A", "Appendix C"]
     assert [d.public_name for d in item.exempt_appendices] == ["Appendix B (exempt)"]
+
+
+def test_a_letter_may_be_an_exempt_appendix_too(tmp_path: Path) -> None:
+    letter = """\
+---
+kind: letter
+title: Offer from Kestrel Facilities
+label: Appendix 1
+date: 2026-07-01
+sender: {name: A Bidder, title: Director}
+recipient: {name: Owain Price, title: Chief Internal Auditor}
+exempt_paragraph: 3
+---
+
+We offer plumbago pounds.
+"""
+    root = _copy(tmp_path, {f"{JULY}/meeting.yaml": ("        - report-risk-register.md\n",
+                                                      "        - report-risk-register.md\n        - letter-offer.md\n")})
+    (root / JULY / "letter-offer.md").write_text(letter, encoding="utf-8")
+    assert [d.code for d in _check(root)] == ["link-to-exempt"]
+    (_, july) = resolve_project(load_project(root, Report(root)))
+    (item,) = [i for i in july.items if i.number == 5]
+    assert [d.kind for d in item.public_documents] == ["report"]
+    assert [(d.public_name, d.exempt_paragraph) for d in item.exempt_appendices] == [("Appendix 1 (exempt)", 3)]

@@ -525,6 +525,7 @@ class LetterMeta(Record):
     recipient: Contact = Field(description="To whom: name, title, address.")
     salutation: Text = Field("Dear Sir or Madam", description="E.g. 'Dear Councillor Okafor'.")
     closing: Text = Field("Yours sincerely", description="E.g. 'Yours sincerely'.")
+    exempt_paragraph: int | None = Field(None, ge=1, le=7, description=EXEMPT_APPENDIX_DESCRIPTION)
     released: Release | None = Field(None, description=RELEASED_DESCRIPTION)
 
 
@@ -534,6 +535,7 @@ class PlainMeta(Record):
     kind: Literal["document"]
     title: Text = Field(description="Title of the document.")
     label: Text | None = Field(None, description="E.g. 'Appendix 4', if the document is an appendix.")
+    exempt_paragraph: int | None = Field(None, ge=1, le=7, description=EXEMPT_APPENDIX_DESCRIPTION)
     released: Release | None = Field(None, description=RELEASED_DESCRIPTION)
 
 

@@ -33,6 +33,11 @@ def year_label(date: dt.date) -> str:
     return f"{start}/{(start + 1) % 100:02d}"
 
 
+APPENDIX_KINDS = ("appendix", "letter", "document")
+"""Kinds of Markdown paper that may be an exempt appendix of a public report (exempt_paragraph in their front
+matter); a report with exempt_paragraph is exempt as a whole and belongs in Part B."""
+
+
 @dataclass
 class Document:
     """One paper of an agenda item, as it will be rendered."""
@@ -251,7 +256,7 @@ def _document(project: Project, meeting: MeetingSource, ref: model.DocumentRef, 
             what = meta.kind.capitalize()
             title = meta.title or (f"{what} of the meeting held on {long_date(held)}" if held else what)
         slug = _slug(Path(meta.kind) if meta.kind in ("minutes", "decisions") else path, used)
-        paragraph = getattr(meta, "exempt_paragraph", None) if exempt and meta.kind == "appendix" else None
+        paragraph = getattr(meta, "exempt_paragraph", None) if exempt and meta.kind in APPENDIX_KINDS else None
         return Document(slug, meta.kind, title, getattr(meta, "label", None), source, exempt,
                         minute_start=minute_starts.get(path), exempt_paragraph=paragraph)
     path = (meeting.path / ref.pdf).resolve()

@@ -22,7 +22,7 @@ from .load import CommitteeSource, DocumentSource, MeetingSource, Project, insid
 from .pdfinfo import PdfProblem, pdf_page_sizes
 from .render.documents import TEMPLATE_ANCHORS
 from .render.markdown import Rendered
-from .resolve import local_target
+from .resolve import APPENDIX_KINDS, local_target
 from .sanitise import check_published
 
 EXPECTED_REPORT_SECTIONS = ("executive summary", "recommendations")
@@ -63,7 +63,9 @@ def _exempt_appendix_paragraph(ref: model.DocumentRef, doc: DocumentSource | Non
     """The paragraph of Schedule 12A an appendix gives to be an exempt appendix, on its listing or itself."""
     if not isinstance(ref, str):
         return ref.exempt_paragraph
-    return doc.meta.exempt_paragraph if doc is not None and isinstance(doc.meta, model.AppendixMeta) else None
+    if doc is None or doc.meta.kind not in APPENDIX_KINDS:
+        return None
+    return getattr(doc.meta, "exempt_paragraph", None)
 
 
 def _check_exempt_appendix(meeting: MeetingSource, part: str, ref: model.DocumentRef, doc: DocumentSource | None,
@@ -74,7 +76,7 @@ def _check_exempt_appendix(meeting: MeetingSource, part: str, ref: model.Documen
         return
     if isinstance(ref, str):
         assert doc is not None
-        where, (line, col), label = doc.path, doc.positions.find(("exempt_paragraph",)), doc.meta.label
+        where, (line, col), label = doc.path, doc.positions.find(("exempt_paragraph",)), getattr(doc.meta, "label", None)
     else:
         where, (line, col), label = meeting.yaml_path, at, ref.label
     if part == "part_b":
