@@ -291,3 +291,37 @@ We offer plumbago pounds.
     (item,) = [i for i in july.items if i.number == 5]
     assert [d.kind for d in item.public_documents] == ["report"]
     assert [(d.public_name, d.exempt_paragraph) for d in item.exempt_appendices] == [("Appendix 1 (exempt)", 3)]
+
+
+def test_an_exempt_appendix_of_a_supplementary_item_without_part_b_has_a_members_pack(tmp_path: Path) -> None:
+    """The only exempt paper of the meeting is an appendix of a late item: its pages follow the supplement's."""
+    from helpers_content import original, project
+    from test_exempt import _pdf
+
+    meeting = original("panel/2026-01-12/meeting.yaml")
+    meeting = meeting[:meeting.index("  part_b:")].replace(
+        "    - title: Budget monitoring, quarter 3\n", "    - title: Budget monitoring, quarter 3\n"
+        "      published_on: 2026-01-08\n").replace(
+        "        - appendix-budget.md\n", "        - appendix-budget.md\n        - {pdf: bids.pdf, title: Bids from "
+        "Kestrel, label: Appendix 2, description: The bids., exempt_paragraph: 3}\n")
+    root = project(tmp_path, {"panel/2026-01-12/meeting.yaml": meeting, "panel/2026-01-12/report-depot.md": None,
+                              "panel/2026-01-12/bids.pdf": _pdf("Kestrel bid of plumbago")})
+    out = tmp_path / "build"
+    assert not build_project(root, out, jobs=1).report.errors
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    (entry,) = manifest["meetings"]
+    packs = {p["kind"]: p for p in entry["packs"]}
+    assert sorted(packs) == ["agenda", "consolidated", "supplement-1"]
+    assert (packs["supplement-1"]["first_page"], packs["supplement-1"]["last_page"]) == (1, 2)
+    assert [(i["number"], i["first_page"], i["last_page"]) for i in packs["supplement-1"]["items"]] == [(3, 1, 2)]
+    assert entry["members_pack"]["file"] == "private/panel/2026-01-12/panel-2026-01-12-members-pack.pdf"
+    supplement = " ".join(t for _, t in _pages(out, "site/panel/2026-01-12/panel-2026-01-12-supplement-1.pdf"))
+    assert "Appendix 2 (exempt). Not for publication by virtue of paragraph 3" in supplement
+    members = _pages(out, entry["members_pack"]["file"])
+    numbered = _numbered(members)
+    assert sorted(numbered) == [1, 2, 3, 4] and "Kestrel bid of plumbago" in numbered[3]
+    front = " ".join(t for label, t in members if not label.isdigit())
+    assert "Appendix 2: Bids from Kestrel (exempt) (Page 3). Not for publication by virtue of paragraph 3" in front
+    leaks = [p for p in (out / "site").rglob("*") if p.is_file()
+             and any(_contains(c, "kestrel") for c in (_pdf_bytes(p) if p.suffix == ".pdf" else _strings(p.read_bytes())))]
+    assert leaks == []
