@@ -7,7 +7,8 @@ each rendered once:
 2. one supplementary run per later publication date, numbered on from the
    page after the previous run, so that every page number of the meeting is
    unique;
-3. the exempt run (Part B), numbered on after the public runs; it only ever
+3. the exempt run (Part B, and the exempt appendices of public items as
+   entries of their own), numbered on after the public runs; it only ever
    goes into the members' pack under `build/private/`.
 
 Within a run each item starts on a right-hand (odd) page; blank pages say
