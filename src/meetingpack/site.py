@@ -5,6 +5,7 @@ Addresses are stable and readable: `/<committee>/`, `/<committee>/<date>/`,
 Every link is relative, so the site works from any base path.  Exempt (Part
 B) items get a page with their agenda entry and exemption notice only: none
 of their documents, titles of documents, file names or images is written.
+An exempt appendix of a public item is listed by its label and notice only.
 """
 
 from __future__ import annotations
