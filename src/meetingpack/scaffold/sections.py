@@ -18,7 +18,8 @@ SECTIONS: list[tuple[str, str]] = [
     ("Exempt information",
      ("Write 'This report is not exempt.' If it is exempt, name the paragraph of Part 1 of Schedule 12A to "
      "the Local Government Act 1972 that applies, add exempt_paragraph to the front matter and move the "
-     "item to part_b of the agenda in meeting.yaml.")),
+     "item to part_b of the agenda in meeting.yaml. If only an appendix is exempt, give exempt_paragraph "
+     "to that appendix instead and keep the item in part_a.")),
     ("Recommendations",
      ("Start with 'The {noun} is asked to:' and give each recommendation as a numbered list item (1. 2. 3.), "
      "each one something the {noun} can agree to. pack check warns if this section is missing.")),
