@@ -325,3 +325,13 @@ def test_an_exempt_appendix_of_a_supplementary_item_without_part_b_has_a_members
     leaks = [p for p in (out / "site").rglob("*") if p.is_file()
              and any(_contains(c, "kestrel") for c in (_pdf_bytes(p) if p.suffix == ".pdf" else _strings(p.read_bytes())))]
     assert leaks == []
+
+
+def test_a_follow_up_of_a_part_b_minute_is_a_warning_not_an_unknown_reference(tmp_path: Path) -> None:
+    follows = '    - title: Risk register update\n      follows_up: ["105(iii)", "103(ii)"]\n'
+    root = _copy(tmp_path, {f"{JULY}/meeting.yaml": ("    - title: Risk register update\n", follows)})
+    found = [(d.severity, d.code, d.line, d.column) for d in _check(root) if d.code != "link-to-exempt"]
+    assert found == [("warning", "follow-up-exempt", 23, 20)]  # 103(ii) is a record: it is found
+    (d,) = [d for d in _check(root) if d.code == "follow-up-exempt"]
+    assert d.message == ("follows_up '105(iii)': that minute of Wednesday 17 June 2026 records exempt business, so "
+                         "its resolutions are not published and this follow-up is not tracked")

@@ -353,11 +353,40 @@ def project_records(meetings: list[ResolvedMeeting]) -> dict[str, CommitteeRecor
     return {slug: committee_records(sorted(ms, key=lambda m: m.meeting.date)) for slug, ms in by_committee.items()}
 
 
+def _exempt_minute(reference: str, meeting: ResolvedMeeting, meetings: list[ResolvedMeeting]) -> ResolvedMeeting | None:
+    """The earlier meeting whose minute `reference` names is a Part B minute ({exempt=N}), if it is one.
+
+    Its resolutions are no records (nothing of its text is published), so a follow-up of it is never tracked.
+    """
+    parsed = _parse_reference(reference)
+    if parsed is None:
+        return None
+    minute, named = int(parsed[0].split("(")[0]), parsed[1]
+    year = municipal_year(meeting.meeting.date)
+    for earlier in sorted(meetings, key=lambda m: m.meeting.date, reverse=True):
+        doc = earlier.minutes
+        if earlier.meeting.date >= meeting.meeting.date or doc is None or doc.minute_start is None:
+            continue
+        if (named and earlier.source.slug != named) or (not named and municipal_year(earlier.meeting.date) != year):
+            continue
+        if any(n == minute for n, _, _ in renumbered(doc.source.analysis, doc.minute_start).exempt):
+            return earlier
+    return None
+
+
 def check_records(records: dict[str, CommitteeRecords], report: Report) -> None:
     """Follow-up references that match nothing are errors; overdue follow-ups are warnings."""
     for committee in records.values():
         for meeting, item, index, reference in committee.unknown:
             line, col = meeting.source.positions.find(("agenda", *(item.source or ()), "follows_up", index))
+            exempt = _exempt_minute(reference, meeting, committee.meetings)
+            if exempt is not None:
+                report.warning(meeting.source.yaml_path, line, col,
+                               f"follows_up '{reference}': that minute of {long_date(exempt.meeting.date)} records "
+                               "exempt business, so its resolutions are not published and this follow-up is not "
+                               "tracked", "remove it from follows_up (docs/authoring.md, section 6, Part B minutes)",
+                               code="follow-up-exempt")
+                continue
             known = ", ".join(d.reference for d in committee.decisions
                               if d.meeting.meeting.date < meeting.meeting.date)
             report.error(meeting.source.yaml_path, line, col,
