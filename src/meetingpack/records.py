@@ -369,7 +369,8 @@ def _exempt_minute(reference: str, meeting: ResolvedMeeting, meetings: list[Reso
             continue
         if (named and earlier.source.slug != named) or (not named and municipal_year(earlier.meeting.date) != year):
             continue
-        if any(n == minute for n, _, _ in renumbered(doc.source.analysis, doc.minute_start).exempt):
+        analysis = getattr(doc.source, "analysis", None)  # minutes are Markdown; the union says PDF too
+        if analysis is not None and any(n == minute for n, _, _ in renumbered(analysis, doc.minute_start).exempt):
             return earlier
     return None
 
