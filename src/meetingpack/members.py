@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from . import model
@@ -49,7 +50,9 @@ def words(name: str) -> tuple[str, ...]:
     'County Councillor Hywel R. Pardoe (Chair)' -> ('hywel', 'r', 'pardoe').
     """
     name = re.sub(r"\(.*?\)", " ", name).split(",")[0].lower().replace("\u2019", "'")
-    tokens = [t.strip("'-") for t in re.findall(r"[a-z0-9'\-]+", name.replace(".", " "))]
+    # 'Siân' and 'Sian' are one name (and ids are plain ASCII): accents set aside
+    name = "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c))
+    tokens = [t.strip("'-") for t in re.findall(r"[^\W_]+(?:['\-][^\W_]+)*", name.replace(".", " "))]
     tokens = [t for t in tokens if t]
     while tokens:
         for title in TITLES:
@@ -321,11 +324,10 @@ def check_attendance(attendances: list[MeetingAttendance], register: Register, s
             line, col = minutes.source.positions.find(named.at)
             close = suggestion(named.written, members, site)
             hint = f"did you mean '{close}'?" if close else \
-                "the members are: " + ", ".join(p.title(site) for p in members)
+                ("write the name as committee.yaml does (titles and a middle name may differ), or the member's "
+                 "id; the members are: " + ", ".join(p.title(site) for p in members))
             report.warning(minutes.source.path, line, col,
-                           f"{_field(named.at)}: '{named.written}' is not {what}", hint
-                           + "; write the name as in committee.yaml (titles and middle names may differ), or the id",
-                           code="member-unknown")
+                           f"{_field(named.at)}: '{named.written}' is not {what}", hint, code="member-unknown")
 
 
 def _field(at: tuple[str | int, ...]) -> str:
@@ -342,6 +344,23 @@ def project_attendance(committees: list[CommitteeSource],
     found = [a for m in meetings if (a := meeting_attendance(m, register)) is not None]
     add_substitutes(register, found)
     return register, found
+
+
+def printed_names(meta: model.MinutesMeta, committee: CommitteeSource, site: model.Site) -> dict[str, str]:
+    """Names the minutes give as a member's id, as the minutes print them: 'sian-morgan (Vice-Chair)' ->
+    'County Councillor Siân Morgan (Vice-Chair)'.  Other names are printed as written."""
+    register = build_register([committee])
+    people = register.members(committee)
+    record = meta.attendance
+    written = [*record.present, *record.apologies, *(s.replacing for s in record.substitutes),
+               *(s.name for s in record.substitutes), *(d.member for d in meta.declarations)]
+    out = {}
+    for text in written:
+        match = re.match(r"^\s*([a-z0-9][a-z0-9-]*)\s*(\(.*\))?\s*$", text)
+        person = next((p for p in people if match and p.id == match.group(1)), None)
+        if person is not None and match is not None:
+            out[text] = person.title(site) + (f" {match.group(2)}" if match.group(2) else "")
+    return out
 
 
 def councillor_path(ident: str) -> str:

@@ -18,6 +18,7 @@ from markupsafe import Markup
 
 from .. import model
 from ..load import DocumentSource
+from ..members import printed_names
 from ..resolve import Document, ResolvedMeeting, year_label
 from .markdown import Heading, Image, LinkTarget, Options, Resolution, render_markdown
 from .templates import render_template
@@ -68,10 +69,11 @@ def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Docu
     ))
     workplan = meeting.committee.workplan_for(year_label(meeting.meeting.date)) \
         if isinstance(meta, model.AppendixMeta) and meta.source == "workplan" else None
+    names = printed_names(meta, meeting.committee, meeting.site) if isinstance(meta, model.MinutesMeta) else {}
     html = render_template(
         env, f"documents/{meta.kind}.html",
         doc=doc, meta=meta, body=Markup(rendered.html), meeting=meeting, committee=meeting.committee.committee,
         workplan=workplan, id_prefix=id_prefix, h=heading_level, in_pack=in_pack,
-        topic_links=topic_links or {}, link_root=link_root,
+        topic_links=topic_links or {}, link_root=link_root, names=names,
     )
     return RenderedDocument(Markup(html), rendered.headings, rendered.images, rendered.blocks, rendered.resolutions)
