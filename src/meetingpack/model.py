@@ -175,10 +175,10 @@ class Member(Record):
     """A member of the committee given with an id, for when the name alone is not enough to tell who it is."""
 
     name: Text = Field(description="Name as printed, e.g. 'Councillor Helen Ashworth' or 'Imran Baig'.")
-    id: str = Field(
-        pattern=MEMBER_ID,
+    id: str | None = Field(
+        None, pattern=MEMBER_ID,
         description="The member's id across every committee, e.g. 'john-smith-north': the same id on two "
-        "committees is the same person. Minutes may name the member by it.",
+        "committees is the same person. Minutes may name the member by it. Derived from the name if not given.",
     )
 
     def __str__(self) -> str:  # templates and messages print a member as the name

@@ -25,7 +25,7 @@ def members_present(membership: model.Membership) -> list[str]:
     present = [f"{membership.chair} (Chair)"]
     if membership.vice_chair:
         present.append(f"{membership.vice_chair} (Vice-Chair)")
-    present += [_councillor(name) for name in membership.councillors]
+    present += [_councillor(str(name)) for name in membership.councillors]
     present += [f"{c.name} ({c.role or 'co-opted member'})" for c in membership.co_optees]
     present += [f"{i.name} ({i.organisation + ', ' if i.organisation else ''}invitee)" for i in membership.invitees]
     return present
