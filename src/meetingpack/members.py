@@ -310,12 +310,7 @@ def add_substitutes(register: Register, attendances: list[MeetingAttendance]) ->
 
 def check_attendance(attendances: list[MeetingAttendance], register: Register, site: model.Site,
                      report: Report) -> None:
-    """Names in minutes that mean no member, and members of a committee sharing an id."""
-    for committee, at, ident, other in register.duplicates:
-        line, col = committee.positions.find(at)
-        report.error(committee.path / "committee.yaml", line, col,
-                     f"two members of the committee have the id '{ident}' (the other is '{other}')",
-                     "give one of them its own id: {name: ..., id: ...}", code="member-id-duplicate")
+    """Names in minutes that mean no member (members of a committee sharing an id: `check_ids`)."""
     for attendance in attendances:
         minutes = attendance.meeting.minutes
         assert minutes is not None
@@ -328,6 +323,15 @@ def check_attendance(attendances: list[MeetingAttendance], register: Register, s
                  "id; the members are: " + ", ".join(p.title(site) for p in members))
             report.warning(minutes.source.path, line, col,
                            f"{_field(named.at)}: '{named.written}' is not {what}", hint, code="member-unknown")
+
+
+def check_ids(committee: CommitteeSource, report: Report) -> None:
+    """Two members of a committee with one id (given, or derived from their names) are an error."""
+    for committee_, at, ident, other in build_register([committee]).duplicates:
+        line, col = committee_.positions.find(at)
+        report.error(committee_.path / "committee.yaml", line, col,
+                     f"two members of the committee have the id '{ident}' (the other is '{other}')",
+                     "give one of them its own id: {name: ..., id: ...}", code="member-id-duplicate")
 
 
 def _field(at: tuple[str | int, ...]) -> str:
