@@ -18,6 +18,7 @@ from pathlib import Path
 
 import pytest
 from conftest import Built
+from helpers_content import original, project
 from pypdf import PdfReader
 
 from meetingpack import model
@@ -203,3 +204,55 @@ def test_the_example_membership_lists_link_to_the_councillor_pages(built: Built)
         assert line in shown
     front = " ".join(built.page_texts("2026-01-20")[:1])
     assert "Councillors Helen Ashworth, Janet Firth, Tariq Mahmood" in re.sub(r"\s+", " ", front)
+
+
+# ------------------------------------------------------------ incremental builds
+
+
+SCRUTINY = """\
+name: Scrutiny Committee
+short_name: Scrutiny
+remit: The Committee coordinates scrutiny.
+membership:
+  chair: Councillor Ann Carter
+  councillors:
+    - {name: Erin Gale, id: erin-gale}
+governance_officer:
+  name: Priya Shah
+"""
+PANEL_MINUTES = """\
+---
+kind: minutes
+attendance:
+  present: [Councillor Ann Carter (Chair), Cllr B. Doyle, Councillor Chidi Eze, Councillor Erin Gale]
+  substitutes:
+    - {name: Councillor Erin Gale, replacing: Councillor Dana Ford}
+---
+
+## Apologies for absence
+
+Councillor Dana Ford sent apologies.
+"""
+
+
+def test_a_substitutes_id_on_another_committee_reaches_the_meeting_page_of_an_incremental_build(
+        tmp_path: Path) -> None:
+    """The panel's meeting page links its substitute by the id the Scrutiny Committee gives her: a change
+    there makes the page again, though nothing of the panel changed (and equals a clean build)."""
+    meeting = original("panel/2026-01-12/meeting.yaml").replace("issued_on:", "status: held\nissued_on:")
+    root = project(tmp_path, {"panel/2026-01-12/meeting.yaml": meeting, "panel/2026-01-12/minutes.md": PANEL_MINUTES,
+                              "scrutiny/committee.yaml": SCRUTINY})
+    out = tmp_path / "build"
+    build_project(root, out, jobs=1)
+    page = out / "site" / "panel" / "2026-01-12" / "index.html"
+    assert '<a href="../../councillors/erin-gale/index.html">Councillor Erin Gale</a> attended as substitute for' \
+        in page.read_text()
+    assert "Councillor Ben Doyle (Vice-Chair): Present" in text(page.read_text())
+    (root / "scrutiny" / "committee.yaml").write_text(SCRUTINY.replace("id: erin-gale}", "id: erin-gale-west}"))
+    again = build_project(root, out, jobs=1)
+    assert again.reused == 1  # the panel's packs did not change
+    assert "councillors/erin-gale-west/index.html" in page.read_text()
+    clean = tmp_path / "clean"
+    build_project(root, clean, jobs=1, clean=True, cache=tmp_path / "clean-cache")
+    assert page.read_bytes() == (clean / "site" / "panel" / "2026-01-12" / "index.html").read_bytes()
+    assert not (out / "site" / "councillors" / "erin-gale").exists()
