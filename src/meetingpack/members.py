@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 
 from . import model
 from .errors import Report
-from .load import CommitteeSource
+from .load import CommitteeSource, DocumentSource
 from .resolve import ResolvedMeeting
 
 TITLES = ("county councillor", "borough councillor", "district councillor", "city councillor", "town councillor",
@@ -252,7 +252,7 @@ def meeting_attendance(meeting: ResolvedMeeting, register: Register) -> MeetingA
     """The attendance of a meeting that was held and has published minutes, else None."""
     if meeting.meeting.status.value != "held" or meeting.minutes is None:
         return None
-    meta = meeting.minutes.source.meta
+    meta = getattr(meeting.minutes.source, "meta", None)
     if not isinstance(meta, model.MinutesMeta):
         return None
     record = meta.attendance
@@ -313,7 +313,7 @@ def check_attendance(attendances: list[MeetingAttendance], register: Register, s
     """Names in minutes that mean no member (members of a committee sharing an id: `check_ids`)."""
     for attendance in attendances:
         minutes = attendance.meeting.minutes
-        assert minutes is not None
+        assert minutes is not None and isinstance(minutes.source, DocumentSource)
         members = register.members(attendance.meeting.committee)
         for named, what in attendance.unknown:
             line, col = minutes.source.positions.find(named.at)
