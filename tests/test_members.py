@@ -256,3 +256,16 @@ def test_a_substitutes_id_on_another_committee_reaches_the_meeting_page_of_an_in
     build_project(root, clean, jobs=1, clean=True, cache=tmp_path / "clean-cache")
     assert page.read_bytes() == (clean / "site" / "panel" / "2026-01-12" / "index.html").read_bytes()
     assert not (out / "site" / "councillors" / "erin-gale").exists()
+
+
+def test_pack_new_minutes_names_the_members_with_the_authoritys_title() -> None:
+    from meetingpack.errors import Report
+    from meetingpack.load import load_project
+    from meetingpack.scaffold.minutes import members_present
+
+    project = load_project(COUNTY, Report(COUNTY))
+    assert project is not None
+    present = members_present(project.committees[0].committee.membership, project.site.member_title)
+    assert present[:4] == ["County Councillor Hywel Rhys Pardoe (Chair)", "County Councillor Siân Morgan (Vice-Chair)",
+                           "County Councillor Gwen Davies", "County Councillor Dafydd Ellis"]
+    assert members_present(project.committees[0].committee.membership)[2] == "Councillor Gwen Davies"
