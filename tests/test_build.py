@@ -20,8 +20,9 @@ EXEMPT_PHRASE = "commercially confidential tender prices"
 
 
 def test_manifest_lists_both_meetings_with_their_outputs(built: Built) -> None:
-    slugs = [m["meeting"] for m in built.manifest["meetings"]]
-    assert slugs == [EARLIER, LATER]
+    slugs = [(m["committee"], m["meeting"]) for m in built.manifest["meetings"]]
+    assert slugs == [("children-young-people", EARLIER), ("children-young-people", LATER),
+                     ("overview-scrutiny", "2026-01-20")]
     later = built.meeting(LATER)
     assert later["status"] == "scheduled" and built.meeting(EARLIER)["status"] == "held"
     assert len(later["items"]) == 13

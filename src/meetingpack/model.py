@@ -114,6 +114,20 @@ class Site(Record):
         description="The authority's wards. When given, the wards a report names are checked against it, and "
         "the website has a page per ward listing the papers that affect it.",
     )
+    member_title: Text = Field(
+        "Councillor",
+        description="How the authority's elected members are styled, e.g. 'County Councillor': printed before "
+        "the councillors' names on the front sheet and on the website.",
+    )
+    member_title_plural: Text | None = Field(
+        None, description="The title before a list of names, e.g. 'County Councillors'; defaults to member_title "
+        "with an 's'.",
+    )
+
+    @property
+    def members_title(self) -> str:
+        """The title before a list of councillors' names: 'Councillors', 'County Councillors'."""
+        return self.member_title_plural or self.member_title + "s"
 
     @field_validator("base_url")
     @classmethod
@@ -137,6 +151,10 @@ class Site(Record):
 # ---------------------------------------------------------------- committee
 
 
+MEMBER_ID = r"^[a-z0-9][a-z0-9-]*$"
+"""A member's id: lower-case letters, digits and hyphens."""
+
+
 class Invitee(Record):
     """A person invited to attend who is not a member, with the body they represent."""
 
@@ -149,15 +167,39 @@ class CoOptee(Record):
 
     name: Text = Field(description="Full name.")
     role: Text | None = Field(None, description="E.g. 'Parent governor representative'.")
+    id: str | None = Field(None, pattern=MEMBER_ID, description="Id across every committee (see Member); "
+                           "derived from the name if not given.")
+
+
+class Member(Record):
+    """A member of the committee given with an id, for when the name alone is not enough to tell who it is."""
+
+    name: Text = Field(description="Name as printed, e.g. 'Councillor Helen Ashworth' or 'Imran Baig'.")
+    id: str | None = Field(
+        None, pattern=MEMBER_ID,
+        description="The member's id across every committee, e.g. 'john-smith-north': the same id on two "
+        "committees is the same person. Minutes may name the member by it. Derived from the name if not given.",
+    )
+
+    def __str__(self) -> str:  # templates and messages print a member as the name
+        return self.name
+
+
+MemberEntry = Annotated[
+    Union[Annotated[Text, Tag("name")], Annotated[Member, Tag("member")]],  # noqa: UP007
+    Discriminator(lambda v: "member" if isinstance(v, (dict, Member)) else "name"),
+]
+"""A member: the name as text ('Imran Baig'), or {name: ..., id: ...}."""
 
 
 class Membership(Record):
     """Who sits on the committee, by role, in the order printed on the front sheet."""
 
-    chair: Text = Field(description="The chair, e.g. 'Councillor Ruth Okafor'.")
-    vice_chair: Text | None = Field(None, description="The vice-chair.")
-    councillors: list[Text] = Field(
-        default_factory=list, description="The other councillors, surnames as printed."
+    chair: MemberEntry = Field(description="The chair, e.g. 'Councillor Ruth Okafor' (or {name: ..., id: ...}).")
+    vice_chair: MemberEntry | None = Field(None, description="The vice-chair.")
+    councillors: list[MemberEntry] = Field(
+        default_factory=list, description="The other councillors, names as printed after 'Councillors' "
+        "(each may be {name: ..., id: ...})."
     )
     invitees: list[Invitee] = Field(default_factory=list, description="Standing invitees.")
     co_optees: list[CoOptee] = Field(default_factory=list, description="Co-opted members.")

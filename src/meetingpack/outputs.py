@@ -16,7 +16,7 @@ from .errors import Report
 from .resolve import ResolvedMeeting
 from .site import document_path, pdf_path
 
-SITE_NAMES = ("index.html", "wards", "search", "accessibility", "assets", "pagefind", "calendar.ics",
+SITE_NAMES = ("index.html", "wards", "councillors", "search", "accessibility", "assets", "pagefind", "calendar.ics",
               "papers.atom", "sitemap.xml")
 """Top-level names the website uses for itself; a committee folder may not take one."""
 COMMITTEE_NAMES = ("index.html", "decisions", "declarations", "calendar.ics", "decisions.json")

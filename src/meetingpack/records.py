@@ -24,6 +24,19 @@ import re
 from dataclasses import dataclass, field
 
 from .errors import Report
+from .load import CommitteeSource
+from .members import (
+    ABSENT,
+    APOLOGIES,
+    PRESENT,
+    SUBSTITUTE_SENT,
+    MeetingAttendance,
+    Register,
+    build_register,
+    check_attendance,
+    meeting_attendance,
+    project_attendance,
+)
 from .render.markdown import Resolution, renumbered
 from .resolve import Document, Item, ResolvedMeeting, is_past, long_date, municipal_year, year_label
 
@@ -93,6 +106,8 @@ class Attendance:
     substituted: list[ResolvedMeeting] = field(default_factory=list)
     absent: list[ResolvedMeeting] = field(default_factory=list)
     """Neither present, nor apologies, nor substituted."""
+    person: str = ""
+    """The member's id (members.py), for the link to their page."""
 
     @property
     def meetings(self) -> int:
@@ -133,35 +148,55 @@ class CommitteeRecords:
     """Work plan topics an agenda carries: (date, topic) -> the item's page (see `workplan_links`)."""
     problems: list[tuple[tuple, str, str]] = field(default_factory=list)
     """Problems in recommendations.yaml: (location in the file, message, hint)."""
+    register: Register | None = None
+    """Every member of every committee, by identity (members.py); None until `project_records` sets it."""
+    attended: list[MeetingAttendance] = field(default_factory=list)
+    """The attendance at this committee's held meetings with published minutes, by identity."""
+
+    def meeting_members(self, meeting: ResolvedMeeting) -> list[tuple[str, str, str, str]]:
+        """The committee's members as a meeting's page lists them, with links:
+        (name with the member title, role, member id, attendance status or '' before the minutes)."""
+        committee = meeting.committee
+        register = self.register if self.register is not None else build_register([committee])
+        record = next((a for a in self.attended if a.meeting is meeting), None)
+        return [(register.people[s.person].title(meeting.site), s.role, s.person,
+                 record.status.get(s.person, ABSENT) if record else "")
+                for s in register.committees.get(committee.slug, [])]
+
+    def meeting_substitutes(self, meeting: ResolvedMeeting) -> list[tuple[str, str, str, str]]:
+        """Who attended a meeting as a substitute: (name, their id, whom they replaced, that id); names with
+        the member title when known, else as the minutes write them."""
+        record = next((a for a in self.attended if a.meeting is meeting), None)
+        return [(s.person.title(meeting.site) if s.person else s.written, s.person.id if s.person else "",
+                 r.person.title(meeting.site) if r.person else r.written, r.person.id if r.person else "")
+                for s, r in (record.substitutes if record else [])]
 
     def attendance(self) -> dict[str, list[Attendance]]:
         """Each member's attendance by municipal year ('2025/26'), newest year first.
 
         Only meetings that took place (status held) and whose minutes record
         the attendance count; cancelled and postponed meetings never count
-        against anyone.
+        against anyone.  Members are matched by identity (members.py): a name
+        in the minutes in any common form, or the member's id.
         """
         if not self.meetings:
             return {}
-        membership = self.meetings[0].committee.committee.membership
-        members = [(membership.chair, "Chair")]
-        if membership.vice_chair:
-            members.append((membership.vice_chair, "Vice-Chair"))
-        members += [(c, "") for c in membership.councillors]
-        members += [(c.name, c.role or "Co-opted member") for c in membership.co_optees]
+        committee = self.meetings[0].committee
+        register = self.register if self.register is not None else build_register([committee])
+        attended = {id(a.meeting): a for a in self.attended} if self.register is not None else {}
+        seats = register.committees.get(committee.slug, [])
         years: dict[str, list[Attendance]] = {}
         for meeting in sorted(self.meetings, key=lambda m: m.meeting.date, reverse=True):
-            if meeting.meeting.status.value != "held" or meeting.minutes is None:
+            record = attended.get(id(meeting)) or meeting_attendance(meeting, register)
+            if record is None:
                 continue
-            rows = years.setdefault(year_label(meeting.meeting.date), [Attendance(name, role) for name, role in members])
-            record = meeting.minutes.source.meta.attendance  # type: ignore[union-attr]
-            present = {person(p) for p in record.present}
-            apologies = {person(p) for p in record.apologies}
-            substituted = {person(s.replacing) for s in record.substitutes}
+            rows = years.setdefault(year_label(meeting.meeting.date),
+                                    [Attendance(s.written, "" if s.role == "Member" else s.role, person=s.person)
+                                     for s in seats])
             for row in rows:
-                key = person(row.member)
-                target = (row.present if key in present else row.apologies if key in apologies
-                          else row.substituted if key in substituted else row.absent)
+                status = record.status.get(row.person, ABSENT)
+                target = (row.present if status == PRESENT else row.apologies if status == APOLOGIES
+                          else row.substituted if status == SUBSTITUTE_SENT else row.absent)
                 target.append(meeting)
         return years
 
@@ -345,12 +380,21 @@ def _track_recommendations(records: CommitteeRecords) -> None:
         records.recommendations.append(tracked)
 
 
-def project_records(meetings: list[ResolvedMeeting]) -> dict[str, CommitteeRecords]:
-    """Records of every committee, by committee slug."""
+def project_records(meetings: list[ResolvedMeeting],
+                    committees: list[CommitteeSource] | None = None) -> dict[str, CommitteeRecords]:
+    """Records of every committee, by committee slug; members are known across `committees` (by default,
+    the committees of the meetings)."""
     by_committee: dict[str, list[ResolvedMeeting]] = {}
     for meeting in meetings:
         by_committee.setdefault(meeting.committee.slug, []).append(meeting)
-    return {slug: committee_records(sorted(ms, key=lambda m: m.meeting.date)) for slug, ms in by_committee.items()}
+    if committees is None:
+        committees = list({id(m.committee): m.committee for m in meetings}.values())
+    register, attended = project_attendance(committees, meetings)
+    out = {slug: committee_records(sorted(ms, key=lambda m: m.meeting.date)) for slug, ms in by_committee.items()}
+    for slug, records in out.items():
+        records.register = register
+        records.attended = [a for a in attended if a.meeting.committee.slug == slug]
+    return out
 
 
 def _exempt_minute(reference: str, meeting: ResolvedMeeting, meetings: list[ResolvedMeeting]) -> ResolvedMeeting | None:
@@ -376,7 +420,12 @@ def _exempt_minute(reference: str, meeting: ResolvedMeeting, meetings: list[Reso
 
 
 def check_records(records: dict[str, CommitteeRecords], report: Report) -> None:
-    """Follow-up references that match nothing are errors; overdue follow-ups are warnings."""
+    """Follow-up references that match nothing are errors; overdue follow-ups are warnings; names in the
+    minutes that mean no member are warnings (members.py)."""
+    first = next(iter(records.values()), None)
+    if first is not None and first.register is not None and first.meetings:
+        check_attendance([a for r in records.values() for a in r.attended], first.register,
+                         first.meetings[0].site, report)
     for committee in records.values():
         for meeting, item, index, reference in committee.unknown:
             line, col = meeting.source.positions.find(("agenda", *(item.source or ()), "follows_up", index))

@@ -23,6 +23,7 @@ import jinja2
 from .errors import BuildError
 from .exempt import exempt_notice
 from .load import Project
+from .members import STATUS_WORDS, Person, Register, build_register, councillor_path
 from .records import CommitteeRecords
 from .render.documents import render_document
 from .render.markdown import LinkTarget
@@ -186,7 +187,9 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
     out.append(_page(env, f"{base}/index.html", "site/meeting.html", site=meeting.site, meeting=meeting,
                      packs=packs, downloads=downloads, exempt_notice=exempt_notice, json_ld=meeting_json_ld(meeting),
                      papers=listed,
-                     decisions=records.of_meeting(meeting), meetings=records.meetings))
+                     decisions=records.of_meeting(meeting), meetings=records.meetings,
+                     members=records.meeting_members(meeting), substitutes=records.meeting_substitutes(meeting),
+                     status_words=STATUS_WORDS))
     return out
 
 
@@ -221,6 +224,7 @@ def render_site_pages(env: jinja2.Environment, project: Project, rendered: list[
     meetings = [m for m, _ in rendered]
     site = project.site
     published = published_papers(rendered)
+    register = council_register(project, records)
     for committee in project.committees:
         mine = [m for m in meetings if m.committee.slug == committee.slug]
         years: dict[str, list[ResolvedMeeting]] = {}
@@ -235,7 +239,7 @@ def render_site_pages(env: jinja2.Environment, project: Project, rendered: list[
                          source=committee, committee=committee.committee, years=years, records=mine_records,
                          topic_links=mine_records.topic_links,
                          upcoming=sorted((m for m in mine if not is_past(m, meetings)), key=lambda m: m.meeting.date),
-                         is_past=is_past, meetings=meetings))
+                         is_past=is_past, meetings=meetings, member_ids=register.link_ids(committee)))
     upcoming = sorted((m for m in meetings if not is_past(m, meetings)), key=lambda m: (m.meeting.date, m.url_path))
     out.append(_page(env, "index.html", "site/index.html", site=site, committees=project.committees,
                      upcoming=upcoming, recent=published[:10], meetings=meetings))
@@ -248,9 +252,87 @@ def render_site_pages(env: jinja2.Environment, project: Project, rendered: list[
     if wards:
         out.append(_page(env, "wards/index.html", "site/wards.html", site=site,
                          wards=[(w, ward_slug(w), sum(w in p.item.wards for p in published)) for w in wards]))
+    out.extend(render_councillor_pages(env, project, records, register))
     out.append(_page(env, "search/index.html", "site/search.html", site=site))
     out.append(_page(env, "accessibility/index.html", "site/accessibility.html", site=site, checks=checks))
     css = render_template(env, "site/site.css", colours=project.site.colours)
     out.append(Output("assets/site.css", css.encode("utf-8")))
     out.append(Output("assets/search.js", render_template(env, "site/search.js").encode("utf-8")))
+    return out
+
+
+# ------------------------------------------------------------- councillors
+
+
+def council_register(project: Project, records: dict[str, CommitteeRecords]) -> Register:
+    """Every member of every committee, by identity: the one the records were made with (it knows the
+    substitutes of the minutes too), or, with no meetings, one from the memberships alone."""
+    found = next((r.register for r in records.values() if r.register is not None), None)
+    return found if found is not None else build_register(project.committees)
+
+
+@dataclass
+class Service:
+    """A member's record on one committee, for their page."""
+
+    committee: object
+    """The committee's source (load.CommitteeSource)."""
+    roles: list[str]
+    meetings: list[tuple[ResolvedMeeting, str]]
+    """Newest first: (meeting, what the member did: 'Present', 'Apologies', ... or 'Substitute for ...')."""
+
+
+def _services(person: Person, project: Project, records: dict[str, CommitteeRecords]) -> list[Service]:
+    """A member's roles and attendance on each committee, in the order of the committees."""
+    site = project.site
+    found: dict[str, Service] = {}
+    for seat in person.seats:
+        found.setdefault(seat.committee.slug, Service(seat.committee, [], [])).roles.append(seat.role)
+    for committee in project.committees:
+        for attendance in sorted((records[committee.slug].attended if committee.slug in records else []),
+                                 key=lambda a: a.meeting.meeting.date, reverse=True):
+            status = attendance.status.get(person.id)
+            if status is not None:
+                found[committee.slug].meetings.append((attendance.meeting, STATUS_WORDS[status]))
+            for sub, replaced in attendance.substitutes:
+                if sub.person is person:
+                    service = found.setdefault(committee.slug, Service(committee, [], []))
+                    if "Substitute" not in service.roles:
+                        service.roles.append("Substitute")
+                    whom = replaced.person.title(site) if replaced.person is not None else replaced.written
+                    service.meetings.append((attendance.meeting, f"Attended as substitute for {whom}"))
+    order = [c.slug for c in project.committees]
+    return sorted(found.values(), key=lambda s: order.index(s.committee.slug))  # type: ignore[attr-defined]
+
+
+def _declared(person: Person, records: dict[str, CommitteeRecords]) -> list[tuple[ResolvedMeeting, Item | None, object]]:
+    """Interests the member declared at meetings, newest first: (meeting, agenda item, model.Declaration)."""
+    out = []
+    for committee in records.values():
+        for attendance in committee.attended:
+            for named, declaration in attendance.declarations:
+                if named.person is person:
+                    meeting = attendance.meeting
+                    item = next((i for i in meeting.items if i.number == declaration.item), None)
+                    out.append((meeting, item, declaration))
+    return sorted(out, key=lambda d: (-d[0].meeting.date.toordinal(), d[0].url_path))
+
+
+def render_councillor_pages(env: jinja2.Environment, project: Project, records: dict[str, CommitteeRecords],
+                            register: Register) -> list[Output]:
+    """A page per member of any committee (and per substitute), and the index of them, A to Z by last name.
+
+    Made from the memberships and the front matter of published minutes only:
+    exempt minutes are never read here (resolve.py leaves them out).
+    """
+    people = sorted(register.people.values(), key=lambda p: p.sort_key)
+    out = []
+    listed = []
+    for person in people:
+        services = _services(person, project, records)
+        listed.append((person, services))
+        out.append(_page(env, councillor_path(person.id), "site/councillor.html", site=project.site,
+                         person=person, title=person.title(project.site), services=services,
+                         declared=_declared(person, records)))
+    out.append(_page(env, "councillors/index.html", "site/councillors.html", site=project.site, people=listed))
     return out

@@ -19,6 +19,7 @@ from . import model
 from .errors import Report
 from .exempt import ExemptPapers, exempt_papers, listing_date
 from .load import CommitteeSource, DocumentSource, MeetingSource, Project, inside
+from .members import check_ids
 from .pdfinfo import PdfProblem, pdf_page_sizes
 from .render.documents import TEMPLATE_ANCHORS
 from .render.markdown import Rendered
@@ -322,6 +323,7 @@ def _check_document(project: Project, doc: DocumentSource, rendered: Rendered,
 
 
 def _check_committee(committee: CommitteeSource, report: Report) -> None:
+    check_ids(committee, report)
     seen: set[str] = set()
     for i, item in enumerate(committee.committee.standard_items):
         if item.key in seen:

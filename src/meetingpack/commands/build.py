@@ -137,7 +137,7 @@ class AccessibilityCounts:
         page = output.data.decode("utf-8")
         images = re.findall(r"<img\b[^>]*>", page)
         tables = re.findall(r"<table\b.*?</table>", page, flags=re.DOTALL)
-        self.counts["html_documents"] += "data-pagefind-body" in page
+        self.counts["html_documents"] += "data-pagefind-body" in page and '<article class="document' in page
         self.counts["images"] += len(images)
         self.counts["images_with_alt"] += sum(bool(re.search(r'\balt="[^"]+"', i)) for i in images)
         self.counts["tables"] += len(tables)

@@ -35,7 +35,7 @@ def checked_project(source: Path) -> Checked:
         if not report.errors:  # follow-ups and outputs are checked across meetings, on content otherwise sound
             checked.meetings = resolve_project(project)
             check_outputs(checked.meetings, report)
-            checked.records = project_records(checked.meetings)
+            checked.records = project_records(checked.meetings, project.committees)
             check_records(checked.records, report)
     return checked
 

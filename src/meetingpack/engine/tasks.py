@@ -64,6 +64,8 @@ def page_key(meeting: ResolvedMeeting, packs_key: str, templates: str, records: 
                     for item in meeting.items],
         "topic_links": sorted([k[0].isoformat(), k[1], v] for k, v in records.topic_links.items()),
         "meetings": [_meeting_ref(m) for m in records.meetings],
+        # who sits on the committee and came, by identity: a substitute's id may come from another committee
+        "members": [records.meeting_members(meeting), records.meeting_substitutes(meeting)],
     }
     return hashlib.sha256(json.dumps(description, sort_keys=True).encode("utf-8")).hexdigest()
 

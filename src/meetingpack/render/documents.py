@@ -19,6 +19,7 @@ from markupsafe import Markup
 from .. import model
 from ..exempt import exempt_notice
 from ..load import DocumentSource
+from ..members import printed_names
 from ..resolve import Document, ResolvedMeeting, year_label
 from .markdown import Heading, Image, LinkTarget, Options, Resolution, render_markdown
 from .templates import render_template
@@ -73,11 +74,12 @@ def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Docu
     # a public report lists its item's exempt appendices by label and notice (they are printed elsewhere)
     found = meeting.document_at(source.path) if isinstance(meta, model.ReportMeta) and not doc.exempt else None
     exempt_appendices = found[0].exempt_appendices if found is not None else []
+    names = printed_names(meta, meeting.committee, meeting.site) if isinstance(meta, model.MinutesMeta) else {}
     html = render_template(
         env, f"documents/{meta.kind}.html",
         doc=doc, meta=meta, body=Markup(rendered.html), meeting=meeting, committee=meeting.committee.committee,
         workplan=workplan, id_prefix=id_prefix, h=heading_level, in_pack=in_pack,
-        topic_links=topic_links or {}, link_root=link_root,
+        topic_links=topic_links or {}, link_root=link_root, names=names,
         exempt_appendices=exempt_appendices, exempt_notice=exempt_notice,
     )
     return RenderedDocument(Markup(html), rendered.headings, rendered.images, rendered.blocks, rendered.resolutions)

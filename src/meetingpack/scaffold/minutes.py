@@ -16,16 +16,20 @@ from .files import scalar
 from .sections import comment
 
 
-def _councillor(name: str) -> str:
-    return name if name.lower().startswith(("councillor ", "cllr")) else f"Councillor {name}"
+def _councillor(name: str, title: str = "Councillor") -> str:
+    written = name.lower()
+    if written.startswith(("councillor ", "cllr", title.lower() + " ")) or " councillor " in f" {written}":
+        return name
+    return f"{title} {name}"
 
 
-def members_present(membership: model.Membership) -> list[str]:
-    """Everyone on the committee, named as minutes name them: 'Councillor Ann Carter (Chair)'."""
+def members_present(membership: model.Membership, title: str = "Councillor") -> list[str]:
+    """Everyone on the committee, named as minutes name them: 'Councillor Ann Carter (Chair)' (`title` is
+    the council's member title, site.yaml's `member_title`)."""
     present = [f"{membership.chair} (Chair)"]
     if membership.vice_chair:
         present.append(f"{membership.vice_chair} (Vice-Chair)")
-    present += [_councillor(name) for name in membership.councillors]
+    present += [_councillor(str(name), title) for name in membership.councillors]
     present += [f"{c.name} ({c.role or 'co-opted member'})" for c in membership.co_optees]
     present += [f"{i.name} ({i.organisation + ', ' if i.organisation else ''}invitee)" for i in membership.invitees]
     return present
@@ -55,7 +59,7 @@ kind: minutes
 # Everyone on the {noun} is listed as present: move those who sent apologies to
 # 'apologies', and delete those who were absent without them.
 attendance:
-  present:{_list(members_present(committee.membership), "    ")}
+  present:{_list(members_present(committee.membership, meeting.site.member_title), "    ")}
   # Officers and guests, with their role.
   also_in_attendance:{_list(also, "    ")}
   apologies: []
