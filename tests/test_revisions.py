@@ -188,3 +188,85 @@ def test_check_refuses_a_revision_dated_before_the_version_it_replaces(tmp_path:
     errors = [(d.code, d.message) for d in check(root) if d.severity == "error"]
     message = "revisions[1].on: 2025-12-20 is before the version it replaces was published (2026-01-02)"
     assert errors == [("revision-date", message)]
+
+
+def test_an_existing_pdfs_earlier_version_is_published_beside_it(tmp_path: Path) -> None:
+    import io
+
+    import pikepdf
+
+    from meetingpack.commands.build import build_project
+
+    earlier = io.BytesIO()
+    with pikepdf.new() as pdf:
+        pdf.add_blank_page(page_size=(595, 842))
+        pdf.save(earlier, static_id=True)
+    letter = (Path(__file__).parent.parent / "content/children-young-people/2026-03-02/inspection-letter.pdf").read_bytes()
+    meeting = original("panel/2026-01-12/meeting.yaml").replace(
+        "        - appendix-budget.md\n",
+        "        - appendix-budget.md\n"
+        "        - pdf: auditor-letter.pdf\n"
+        "          title: Letter from the external auditor\n"
+        "          label: Appendix 2\n"
+        "          description: The auditor's letter on the forecast.\n"
+        "      revisions:\n"
+        "        - document: auditor-letter.pdf\n"
+        "          earlier: superseded/auditor-letter.pdf\n"
+        "          on: 2026-01-07\n"
+        "          reason: the auditor's signed letter replaced the draft\n")
+    root = project(tmp_path, {"panel/2026-01-12/meeting.yaml": meeting,
+                              "panel/2026-01-12/auditor-letter.pdf": letter,
+                              "panel/2026-01-12/superseded/auditor-letter.pdf": earlier.getvalue()})
+    out = tmp_path / "build"
+    build_project(root, out, jobs=1)
+    item = out / "site/panel/2026-01-12/item-3"
+    assert len(PdfReader(item / "auditor-letter-version-1.pdf").pages) == 1
+    assert len(PdfReader(item / "auditor-letter.pdf").pages) == len(PdfReader(io.BytesIO(letter)).pages)
+    page = (item / "index.html").read_text(encoding="utf-8")
+    assert ('<span class="tag tag-revised">Revised Wednesday 7 January 2026</span> <span class="revision-links">'
+            '(<a href="../item-3/auditor-letter-version-1.pdf">earlier version<span class="visually-hidden"> of '
+            'Appendix 2: Letter from the external auditor</span>, published Friday 2 January 2026</a>)') in page
+
+
+def test_check_refuses_an_earlier_pdf_that_cannot_be_published(tmp_path: Path) -> None:
+    meeting = original("panel/2026-01-12/meeting.yaml").replace(
+        "        - appendix-budget.md\n",
+        "        - appendix-budget.md\n"
+        "        - pdf: auditor-letter.pdf\n"
+        "          title: Letter from the external auditor\n"
+        "          description: The auditor's letter on the forecast.\n"
+        "      revisions:\n"
+        "        - document: auditor-letter.pdf\n"
+        "          earlier: auditor-letter-draft.pdf\n"
+        "          on: 2026-01-07\n"
+        "          reason: the signed letter replaced the draft\n")
+    letter = (Path(__file__).parent.parent / "content/children-young-people/2026-03-02/inspection-letter.pdf").read_bytes()
+    root = project(tmp_path, {"panel/2026-01-12/meeting.yaml": meeting, "panel/2026-01-12/auditor-letter.pdf": letter,
+                              "panel/2026-01-12/auditor-letter-draft.pdf": b"%PDF-1.7\nnot really a PDF\n"})
+    errors = [(d.line, d.code) for d in check(root) if d.severity == "error"]
+    line = next(i for i, text in enumerate(meeting.splitlines(), 1) if "auditor-letter-draft" in text)
+    assert errors == [(line, "pdf-invalid")]
+
+
+def test_an_edited_earlier_version_builds_incrementally_as_from_nothing(tmp_path: Path) -> None:
+    import hashlib
+    import shutil
+
+    from meetingpack.commands.build import build_project
+
+    def tree(path: Path) -> dict[str, str]:
+        return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
+                for p in sorted(path.rglob("*")) if p.is_file()}
+
+    root = tmp_path / "content"
+    shutil.copytree(SCENARIO, root)
+    out = tmp_path / "build"
+    build_project(root, out, jobs=1)
+    earlier = root / "audit/2026-03-10/superseded/report-treasury-2026-03-02.md"
+    earlier.write_text(earlier.read_text(encoding="utf-8").replace("| 12.5 |", "| 11.5 |"), encoding="utf-8")
+    build_project(root, out, jobs=1)
+    clean = tmp_path / "clean"
+    build_project(root, clean, jobs=1, cache=tmp_path / "clean-cache", clean=True)
+    assert tree(out) == tree(clean)
+    changes = read(out, f"{TREASURY}/changes-1/index.html")
+    assert "Debt Management Office | <del>" in changes and "11.5" in changes

@@ -284,7 +284,7 @@ def _check_document(project: Project, doc: DocumentSource, rendered: Rendered,
                      "start each minute item with a '## Title' heading", code="minutes-empty")
 
 
-def _check_revisions(meeting: MeetingSource, report: Report) -> dict[Path, Path]:
+def _check_revisions(root: Path, meeting: MeetingSource, report: Report) -> dict[Path, Path]:
     """Each revision names one of its item's papers, an earlier version of the same kind, and dates in order;
     return the earlier Markdown versions, by the paper they are versions of."""
     earlier: dict[Path, Path] = {}
@@ -325,6 +325,14 @@ def _check_revisions(meeting: MeetingSource, report: Report) -> dict[Path, Path]
                 last[path] = revision.on
                 if old.suffix.lower() == ".md":
                     earlier[old] = path
+                elif old.is_file() and inside(root, old):  # published beside the paper
+                    line, col = meeting.positions.find(loc + ("earlier",))
+                    try:
+                        pdf_page_sizes(old)
+                    except PdfProblem as exc:
+                        report.error(meeting.yaml_path, line, col, f"'{revision.earlier}': {exc}", code="pdf-invalid")
+                    else:
+                        check_published(report, meeting.yaml_path, line, col, revision.earlier, old)
     return earlier
 
 
@@ -358,7 +366,7 @@ def validate_project(project: Project, report: Report) -> None:
         for meeting in committee.meetings:
             _check_agenda(project, committee, meeting, report, exempt)
             _check_own_papers(exempt, meeting, report)
-            versions.update(_check_revisions(meeting, report))
+            versions.update(_check_revisions(project.root, meeting, report))
     rendered = {path: _render(doc) for path, doc in project.documents.items()}
     papers = _papers(project, rendered, exempt)
     for old, current in versions.items():  # an earlier version links to the papers the current one may link to
