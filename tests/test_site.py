@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import itertools
 import re
 
 from conftest import Built
@@ -188,3 +189,13 @@ def test_a_papers_h1_comes_before_its_contents_list(built: Built) -> None:
     assert '<nav class="contents"' in main
     assert main.index("<h1") < main.index('<nav class="contents"') < main.index("<h2")
     assert main.index("<h1") < main.index("Download this paper as a PDF")
+
+
+def test_every_page_has_one_h1_first_and_headings_never_skip_a_level(built: Built) -> None:
+    for path in sorted(built.site.rglob("*.html")):
+        if "pagefind" in path.parts:
+            continue
+        main = path.read_text(encoding="utf-8").split('<main id="main-content"', 1)[1].split("</main>", 1)[0]
+        levels = [int(n) for n in re.findall(r"<h([1-6])\b", main)]
+        assert levels and levels[0] == 1 and levels.count(1) == 1, path
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (path, levels)
