@@ -127,6 +127,7 @@ def test_nothing_of_an_exempt_papers_revision_is_published(out: Path) -> None:
     assert not (site / "audit/2026-03-10/item-6/report-write-off").exists()
     members = pdf_text(out / "private/audit/2026-03-10/audit-2026-03-10-members-pack.pdf", slice(0, 2))
     assert "Revised: item 6, Write-off of a business rates debt, on Friday 6 March 2026" in members
+    assert "the earlier versions of public papers, and what changed, are on the website" in members
 
 
 def test_items_without_papers_are_not_links_and_show_their_minute(out: Path) -> None:
