@@ -320,8 +320,8 @@ class Revision(Record):
     document: Text = Field(description="The paper as listed in the item's documents now (the revised "
                            "version), e.g. 'report-budget.md' or 'inspection-letter.pdf'.")
     earlier: Text = Field(description="The version it replaced, kept in the content folder, relative to the "
-                          "meeting folder, e.g. 'revisions/report-budget-2026-02-20.md'. Same kind of file "
-                          "(Markdown or PDF) as the document.")
+                          "meeting folder, e.g. 'report-budget-2026-02-20.md' beside it (its images and links are "
+                          "found from its own folder). Same kind of file (Markdown or PDF) as the document.")
     on: dt.date = Field(description="Date the revised version was published, YYYY-MM-DD.")
     reason: Text = Field(description="What was corrected, in one line, e.g. 'corrected figures in table 2'.")
 
