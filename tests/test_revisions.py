@@ -271,3 +271,29 @@ def test_an_edited_earlier_version_builds_incrementally_as_from_nothing(tmp_path
     assert tree(out) == tree(clean)
     changes = read(out, f"{TREASURY}/changes-1/index.html")
     assert "Debt Management Office | <del>" in changes and "11.5" in changes
+
+
+def test_an_earlier_version_that_was_exempt_itself_is_never_published(tmp_path: Path) -> None:
+    from meetingpack.commands.build import build_project
+
+    meeting = original("panel/2026-01-12/meeting.yaml").replace(
+        "        - appendix-budget.md\n",
+        "        - appendix-budget.md\n"
+        "      revisions:\n"
+        "        - document: report-budget.md\n"
+        "          earlier: report-budget-draft.md\n"
+        "          on: 2026-01-05\n"
+        "          reason: the commercial detail was taken out\n")
+    draft = original("panel/2026-01-12/report-budget.md").replace(
+        "director:", "exempt_paragraph: 3\ndirector:").replace(
+        "within its budget this year.", "within its budget this year, after Harbourside Ltd's rebate.")
+    root = project(tmp_path, {"panel/2026-01-12/meeting.yaml": meeting,
+                              "panel/2026-01-12/report-budget-draft.md": draft})
+    out = tmp_path / "build"
+    build_project(root, out, jobs=1)
+    paper = out / "site/panel/2026-01-12/item-3/report-budget"
+    assert (paper / "index.html").is_file()
+    assert not (paper / "version-1").exists() and not (paper / "changes-1").exists()
+    for path in (out / "site").rglob("*.html"):
+        assert "Harbourside" not in path.read_text(encoding="utf-8"), path
+        assert "report-budget-draft" not in path.read_text(encoding="utf-8"), path

@@ -325,7 +325,7 @@ def resolve_meeting(project: Project, committee: CommitteeSource, meeting: Meeti
             docs = [d for ref in entry.documents
                     if (d := _document(project, meeting, ref, part == "B", minute_starts, used, register,
                                        listing_date(meeting, entry))) is not None]
-            _attach_revisions(project, meeting, entry, docs)
+            _attach_revisions(project, meeting, entry, docs, register)
             items.append(Item(number, part, entry.title or "", entry.note, docs, supplementary,
                               entry.exempt_paragraph, entry.published_on, _seconds(entry.webcast_at),
                               list(entry.follows_up), (f"part_{part.lower()}", index)))
@@ -346,12 +346,14 @@ def resolve_meeting(project: Project, committee: CommitteeSource, meeting: Meeti
 
 
 def _attach_revisions(project: Project, meeting: MeetingSource, entry: model.AgendaItem,
-                      docs: list[Document]) -> None:
+                      docs: list[Document], register: ExemptPapers) -> None:
     """Give each revised paper of an item its earlier versions, oldest first.
 
     The first version was published with the item's papers: on the item's `published_on` when that came
     before the first revision, else with the agenda (a revision published in a supplement replaces the
     version the agenda pack carried).  Each later version was published on the revision that made it.
+    An earlier version is exempt when its paper is, or when it is exempt itself (its own front matter, or
+    listed under Part B somewhere): exempt is a property of the paper, version by version.
     """
     for doc in docs:
         mine = sorted((r for r in entry.revisions if (meeting.path / r.document).resolve() == doc.source.path),
@@ -369,14 +371,16 @@ def _attach_revisions(project: Project, meeting: MeetingSource, entry: model.Age
                 ref = model.PdfAppendix(pdf=revision.earlier, title=doc.title, label=doc.label,
                                         description=doc.source.ref.description)  # type: ignore[union-attr]
                 earlier = Document(f"{doc.slug}-version-{number}", "pdf", doc.title, doc.label,
-                                   PdfSource(path, ref), doc.exempt, pdf_pages=pdf_page_sizes(path))
+                                   PdfSource(path, ref), doc.exempt or register.withheld(path, None, revision.on),
+                                   pdf_pages=pdf_page_sizes(path))
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
             else:
                 source = project.documents.get(path)
                 if source is None:  # missing or unreadable: reported by load
                     continue
+                withheld = register.withheld(path, getattr(source.meta, "released", None), revision.on)
                 earlier = Document(f"version-{number}", source.meta.kind, source.meta.title or doc.title,
-                                   getattr(source.meta, "label", None), source, doc.exempt,
+                                   getattr(source.meta, "label", None), source, doc.exempt or withheld,
                                    minute_start=doc.minute_start)
             on = doc.revisions[-1].on if doc.revisions else first
             doc.revisions.append(Revision(number, earlier, on, revision.on, revision.reason, digest))

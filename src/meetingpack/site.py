@@ -98,11 +98,15 @@ class VersionLink:
 
 
 def version_links(item: Item, doc: Document) -> tuple[VersionLink, ...]:
-    """Where a paper's earlier versions and their changes are published (nothing for exempt papers)."""
+    """Where a paper's earlier versions and their changes are published: nothing for an exempt paper, nor
+    for an earlier version that is exempt itself (and then nothing of the versions before it either)."""
     if item.exempt or doc.exempt:
         return ()
-    out = []
+    out: list[VersionLink] = []
     for revision in doc.revisions:
+        if revision.earlier.exempt:
+            out = []  # what changed since an exempt version would show its words
+            continue
         if doc.kind == "pdf":
             name = f"{revision.earlier.slug}.pdf"
             out.append(VersionLink(revision, name, None, f"{item.slug}/{name}", None))
