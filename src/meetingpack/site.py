@@ -1,7 +1,10 @@
 """The pages of the public website: resolved meetings and their packs in, files out.
 
 Addresses are stable and readable: `/<committee>/`, `/<committee>/<date>/`,
-`/<committee>/<date>/item-6/` and `/<committee>/<date>/item-6/<document>/`.
+`/<committee>/<date>/item-6/` and `/<committee>/<date>/item-6/<document>/`; a
+revised paper keeps each earlier version at `.../<document>/version-1/` (an
+existing PDF's beside it, `<document>-version-1.pdf`) and what each revision
+changed at `.../<document>/changes-1/` (render/diff.py).
 Every link is relative, so the site works from any base path.  Exempt (Part
 B) items get a page with their agenda entry and exemption notice only: none
 of their documents, titles of documents, file names or images is written.
