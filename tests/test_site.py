@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import itertools
 import re
 
 from conftest import Built
@@ -161,3 +162,41 @@ def test_search_snippets_keep_table_cells_apart(built: Built) -> None:
                     for p in (built.site / "pagefind" / "fragment").glob("*.pf_fragment"))
     assert "Wards affected" in text
     assert "member(s)Wards" not in text and "affectedKey" not in text
+
+
+def test_items_without_papers_are_listed_without_a_link(built: Built) -> None:
+    """Procedural items have no papers: the meeting page lists them, but sends nobody to a page saying so."""
+    page = built.html(f"{LATER}/index.html")
+    agenda = page.split("<h2>Agenda</h2>")[1]
+    assert '<span class="item-title">Apologies for absence</span>' in agenda
+    assert 'item-1/index.html"' not in agenda
+    assert re.search(r'<a href="[./a-z-]*2026-03-02/item-7/index.html">Fostering recruitment', agenda)
+
+
+def test_pack_page_counts_say_what_the_unnumbered_pages_are(built: Built) -> None:
+    page = built.html(f"{LATER}/index.html")
+    pack = built.pack_entry("2026-03-02")
+    counts = re.findall(r"PDF, \d+ KB, (\d+) pages: the front sheet \((\d+) pages\), then pages (\d+) to (\d+)</span>",
+                        page)
+    assert len(counts) == 3  # the agenda pack, the supplement and the consolidated pack
+    total, front, first, last = (int(n) for n in counts[0])
+    assert total == len(built.pack("2026-03-02").pages) and first == 1 and total == front + last - first + 1
+    assert pack["kind"] == "agenda" and "(numbered" not in page
+
+
+def test_a_papers_h1_comes_before_its_contents_list(built: Built) -> None:
+    page = built.html(f"{LATER}/item-7/report-fostering/index.html")
+    main = page.split('<main id="main-content"', 1)[1]
+    assert '<nav class="contents"' in main
+    assert main.index("<h1") < main.index('<nav class="contents"') < main.index("<h2")
+    assert main.index("<h1") < main.index("Download this paper as a PDF")
+
+
+def test_every_page_has_one_h1_first_and_headings_never_skip_a_level(built: Built) -> None:
+    for path in sorted(built.site.rglob("*.html")):
+        if "pagefind" in path.parts:
+            continue
+        main = path.read_text(encoding="utf-8").split('<main id="main-content"', 1)[1].split("</main>", 1)[0]
+        levels = [int(n) for n in re.findall(r"<h([1-6])\b", main)]
+        assert levels and levels[0] == 1 and levels.count(1) == 1, path
+        assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (path, levels)

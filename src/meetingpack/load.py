@@ -370,6 +370,36 @@ def _check_document_refs(root: Path, folder: Path, data: Any, positions: Positio
     return out
 
 
+def _check_revision_refs(root: Path, folder: Path, data: Any, positions: Positions, report: Report) -> list[Path]:
+    """Report earlier versions of revised papers that are missing or outside the content folder; return
+    the Markdown ones, which are read like papers (their pages stay on the website)."""
+    out: list[Path] = []
+    yaml_path = folder / "meeting.yaml"
+    agenda = data.get("agenda") if isinstance(data, dict) else None
+    for part in ("part_a", "part_b") if isinstance(agenda, dict) else ():
+        items = agenda.get(part)
+        for i, item in enumerate(items if isinstance(items, list) else []):
+            revisions = item.get("revisions") if isinstance(item, dict) else None
+            for j, revision in enumerate(revisions if isinstance(revisions, list) else []):
+                name = revision.get("earlier") if isinstance(revision, dict) else None
+                if not isinstance(name, str):
+                    continue  # the model reports it
+                line, col = positions.find(("agenda", part, i, "revisions", j, "earlier"))
+                target = folder / name
+                if not inside(root, target):
+                    report.error(yaml_path, line, col, f"revisions[{j + 1}].earlier: '{name}' is outside the "
+                                 "content folder", "keep the earlier version inside the content folder",
+                                 code="document-outside-content")
+                elif not target.is_file():
+                    report.error(yaml_path, line, col, f"revisions[{j + 1}].earlier: earlier version '{name}' "
+                                 "not found", f"looked for {os.path.relpath(os.path.abspath(target), os.path.abspath(root.parent))}; "
+                                 "keep the version that was published, under this name, so that the website "
+                                 "can show it and what changed", code="revision-earlier-missing")
+                elif target.suffix.lower() == ".md":
+                    out.append(target.resolve())
+    return out
+
+
 def _load_meetings(root: Path, source: CommitteeSource, report: Report) -> dict[Path, None]:
     """Load every meeting folder of a committee; return the Markdown files their agendas name."""
     wanted: dict[Path, None] = {}
@@ -388,6 +418,7 @@ def _load_meetings(root: Path, source: CommitteeSource, report: Report) -> dict[
             continue
         data, positions = read
         wanted.update(dict.fromkeys(_check_document_refs(root, folder, data, positions, report)))
+        wanted.update(dict.fromkeys(_check_revision_refs(root, folder, data, positions, report)))
         minutes = folder / "minutes.md"
         if minutes.is_file():
             wanted[minutes.resolve()] = None

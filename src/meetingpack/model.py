@@ -366,6 +366,18 @@ class PdfAppendix(Record):
     released: Release | None = Field(None, description=RELEASED_DESCRIPTION)
 
 
+class Revision(Record):
+    """A paper reissued after it was published (a correction), with the version it replaced."""
+
+    document: Text = Field(description="The paper as listed in the item's documents now (the revised "
+                           "version), e.g. 'report-budget.md' or 'inspection-letter.pdf'.")
+    earlier: Text = Field(description="The version it replaced, kept in the content folder, relative to the "
+                          "meeting folder, e.g. 'report-budget-2026-02-20.md' beside it (its images and links are "
+                          "found from its own folder). Same kind of file (Markdown or PDF) as the document.")
+    on: dt.date = Field(description="Date the revised version was published, YYYY-MM-DD.")
+    reason: Text = Field(description="What was corrected, in one line, e.g. 'corrected figures in table 2'.")
+
+
 DocumentRef = Annotated[
     Union[Annotated[Text, Tag("file-name")], Annotated[PdfAppendix, Tag("pdf-appendix")]],  # noqa: UP007
     Discriminator(lambda v: "pdf-appendix" if isinstance(v, dict) else "file-name"),
@@ -402,6 +414,11 @@ class AgendaItem(Record):
     webcast_at: str | None = Field(
         None, pattern=r"^\d{1,2}:[0-5]\d:[0-5]\d$",
         description="Where the item starts in the meeting's webcast recording, as H:MM:SS, e.g. '0:42:10'.",
+    )
+    revisions: list[Revision] = Field(
+        default_factory=list,
+        description="Papers of the item reissued after publication (corrections), oldest first: the paper, "
+        "the earlier version's file, the date and the reason. Every version stays on the website.",
     )
 
     @model_validator(mode="after")

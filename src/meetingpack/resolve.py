@@ -10,6 +10,7 @@ here reads or writes files apart from counting the pages of existing PDFs.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
 from dataclasses import dataclass, field, replace
@@ -39,6 +40,22 @@ matter); a report with exempt_paragraph is exempt as a whole and belongs in Part
 
 
 @dataclass
+class Revision:
+    """One reissue of a paper: the version it replaced, when that was published, when and why it was revised."""
+
+    number: int
+    """1 for the first revision: it replaced version 1 by version 2."""
+    earlier: Document
+    """The version it replaced (its source is the earlier file; exempt when the paper is)."""
+    earlier_on: dt.date
+    """When the replaced version was published."""
+    on: dt.date
+    reason: str
+    digest: str | None = None
+    """For an earlier PDF: a hash of its bytes (a meeting's keys hash only its files' paths)."""
+
+
+@dataclass
 class Document:
     """One paper of an agenda item, as it will be rendered."""
 
@@ -60,6 +77,8 @@ class Document:
     """For minutes and decisions: with the text of the items recording exempt business (members' copy only)."""
     exempt_paragraph: int | None = None
     """For an exempt appendix of a public item: the paragraph of Schedule 12A its listing or front matter gives."""
+    revisions: list[Revision] = field(default_factory=list)
+    """The times this paper was reissued after publication, oldest first (empty for most papers)."""
 
     @property
     def heading(self) -> str:
@@ -329,6 +348,7 @@ def resolve_meeting(project: Project, committee: CommitteeSource, meeting: Meeti
             docs = [d for ref in entry.documents
                     if (d := _document(project, meeting, ref, part == "B", minute_starts, used, register,
                                        listing_date(meeting, entry))) is not None]
+            _attach_revisions(project, meeting, entry, docs, register)
             items.append(Item(number, part, entry.title or "", entry.note, docs, supplementary,
                               entry.exempt_paragraph, entry.published_on, _seconds(entry.webcast_at),
                               list(entry.follows_up), (f"part_{part.lower()}", index)))
@@ -346,6 +366,47 @@ def resolve_meeting(project: Project, committee: CommitteeSource, meeting: Meeti
     minutes = minutes if minutes is not None and not minutes.exempt else None
     decisions = decisions if decisions is not None and not decisions.exempt else None
     return ResolvedMeeting(committee, meeting, items, minutes, project.site, decisions)
+
+
+def _attach_revisions(project: Project, meeting: MeetingSource, entry: model.AgendaItem,
+                      docs: list[Document], register: ExemptPapers) -> None:
+    """Give each revised paper of an item its earlier versions, oldest first.
+
+    The first version was published with the item's papers: on the item's `published_on` when that came
+    before the first revision, else with the agenda (a revision published in a supplement replaces the
+    version the agenda pack carried).  Each later version was published on the revision that made it.
+    An earlier version is exempt when its paper is, or when it is exempt itself (its own front matter, or
+    listed under Part B somewhere): exempt is a property of the paper, version by version.
+    """
+    for doc in docs:
+        mine = sorted((r for r in entry.revisions if (meeting.path / r.document).resolve() == doc.source.path),
+                      key=lambda r: r.on)
+        if not mine:
+            continue
+        first = entry.published_on if entry.published_on and entry.published_on < mine[0].on \
+            else meeting.meeting.issued_on
+        for number, revision in enumerate(mine, start=1):
+            path = (meeting.path / revision.earlier).resolve()
+            digest = None
+            if doc.kind == "pdf":
+                if not path.is_file():
+                    continue
+                ref = model.PdfAppendix(pdf=revision.earlier, title=doc.title, label=doc.label,
+                                        description=doc.source.ref.description)  # type: ignore[union-attr]
+                earlier = Document(f"{doc.slug}-version-{number}", "pdf", doc.title, doc.label,
+                                   PdfSource(path, ref), doc.exempt or register.withheld(path, None, revision.on),
+                                   pdf_pages=pdf_page_sizes(path))
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            else:
+                source = project.documents.get(path)
+                if source is None:  # missing or unreadable: reported by load
+                    continue
+                withheld = register.withheld(path, getattr(source.meta, "released", None), revision.on)
+                earlier = Document(f"version-{number}", source.meta.kind, source.meta.title or doc.title,
+                                   getattr(source.meta, "label", None), source, doc.exempt or withheld,
+                                   minute_start=doc.minute_start)
+            on = doc.revisions[-1].on if doc.revisions else first
+            doc.revisions.append(Revision(number, earlier, on, revision.on, revision.reason, digest))
 
 
 def _add_exempt_minutes(items: list[Item], number: int) -> int:

@@ -1,7 +1,10 @@
 """The pages of the public website: resolved meetings and their packs in, files out.
 
 Addresses are stable and readable: `/<committee>/`, `/<committee>/<date>/`,
-`/<committee>/<date>/item-6/` and `/<committee>/<date>/item-6/<document>/`.
+`/<committee>/<date>/item-6/` and `/<committee>/<date>/item-6/<document>/`; a
+revised paper keeps each earlier version at `.../<document>/version-1/` (an
+existing PDF's beside it, `<document>-version-1.pdf`) and what each revision
+changed at `.../<document>/changes-1/` (render/diff.py).
 Every link is relative, so the site works from any base path.  Exempt (Part
 B) items get a page with their agenda entry and exemption notice only: none
 of their documents, titles of documents, file names or images is written.
@@ -19,17 +22,19 @@ from pathlib import Path
 from urllib.parse import quote
 
 import jinja2
+from markupsafe import Markup
 
 from .errors import BuildError
 from .exempt import exempt_notice
-from .load import Project
+from .load import DocumentSource, Project
 from .members import STATUS_WORDS, Person, Register, build_register, councillor_path
 from .records import CommitteeRecords
+from .render.diff import diff_html
 from .render.documents import render_document
 from .render.markdown import LinkTarget
 from .render.pdf import MeetingPacks, PackFile, PageRange
 from .render.templates import render_template
-from .resolve import Document, Item, ResolvedMeeting, is_past, local_target, year_label
+from .resolve import Document, Item, ResolvedMeeting, Revision, is_past, local_target, year_label
 from .sanitise import Unpublishable, published
 
 
@@ -85,6 +90,39 @@ def document_path(meeting: ResolvedMeeting, item: Item | None, doc: Document) ->
 
 
 @dataclass(frozen=True)
+class VersionLink:
+    """An earlier version of a revised public paper, and what changed, by paths from the paper's own page
+    (`earlier`, `changes`) and from the meeting's folder (`earlier_in_meeting`, `changes_in_meeting`)."""
+
+    revision: Revision
+    earlier: str
+    changes: str | None
+    """The page showing what the revision changed; None for an existing PDF (its text is not compared)."""
+    earlier_in_meeting: str
+    changes_in_meeting: str | None
+
+
+def version_links(item: Item, doc: Document) -> tuple[VersionLink, ...]:
+    """Where a paper's earlier versions and their changes are published: nothing for an exempt paper, nor
+    for an earlier version that is exempt itself (and then nothing of the versions before it either)."""
+    if item.exempt or doc.exempt:
+        return ()
+    out: list[VersionLink] = []
+    for revision in doc.revisions:
+        if revision.earlier.exempt:
+            out = []  # what changed since an exempt version would show its words
+            continue
+        if doc.kind == "pdf":
+            name = f"{revision.earlier.slug}.pdf"
+            out.append(VersionLink(revision, name, None, f"{item.slug}/{name}", None))
+            continue
+        earlier, changes = f"version-{revision.number}/index.html", f"changes-{revision.number}/index.html"
+        folder = f"{item.slug}/{doc.slug}"
+        out.append(VersionLink(revision, earlier, changes, f"{folder}/{earlier}", f"{folder}/{changes}"))
+    return tuple(out)
+
+
+@dataclass(frozen=True)
 class Paper:
     """A public paper as the website lists it: its HTML view (if any) and its PDF, by meeting-relative paths."""
 
@@ -95,6 +133,8 @@ class Paper:
     pdf_pages: int
     pages: PageRange | None
     """Where it is in the pack."""
+    revisions: tuple[VersionLink, ...] = ()
+    """Its earlier versions, if it was revised after publication."""
 
 
 def papers(meeting: ResolvedMeeting, item: Item, packs: MeetingPacks) -> list[Paper]:
@@ -105,11 +145,12 @@ def papers(meeting: ResolvedMeeting, item: Item, packs: MeetingPacks) -> list[Pa
         pdf_path = f"{item.slug}/{doc.slug}.pdf"
         if doc.kind == "pdf":
             size, count = len(published_bytes(doc.source.path)), len(doc.pdf_pages)
-            out.append(Paper(doc, None, pdf_path, size, count, packs.documents.get(doc_id)))
+            out.append(Paper(doc, None, pdf_path, size, count, packs.documents.get(doc_id),
+                             version_links(item, doc)))
             continue
         cut = packs.document_pdfs.get(doc_id)
         out.append(Paper(doc, f"{item.slug}/{doc.slug}/index.html", pdf_path, cut.size if cut else 0,
-                         cut.total_pages if cut else 0, packs.documents.get(doc_id)))
+                         cut.total_pages if cut else 0, packs.documents.get(doc_id), version_links(item, doc)))
     return out
 
 
@@ -147,13 +188,95 @@ def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Ite
                                link=_site_links(meeting, doc, path), page_markers=packs.page_markers.get(doc_id, {}),
                                topic_links=topic_links or {}, link_root=_root(path))
     cut = packs.document_pdfs.get(doc_id)
+    title, body = split_title(rendered.html)
     out.append(_page(env, path, "site/document.html", site=meeting.site, meeting=meeting, doc=doc, item=item,
-                     body=rendered.html, headings=[h for h in rendered.headings if h.level == 2],
-                     pages=packs.documents.get(doc_id), pdf=cut, pdf_name=f"../{doc.slug}.pdf"))
+                     title=title, body=body, headings=[h for h in rendered.headings if h.level == 2],
+                     pages=packs.documents.get(doc_id), pdf=cut, pdf_name=f"../{doc.slug}.pdf",
+                     versions=version_links(item, doc) if item is not None else (), version=None))
     folder = posixpath.dirname(path)
     for image in sorted({img.src for img in rendered.images}):
         out.append(Output(f"{folder}/{image}", published_bytes((doc.source.path.parent / image).resolve())))
     return out
+
+
+def split_title(html: str) -> tuple[Markup, Markup]:
+    """A rendered paper as its header (which holds its h1) and the rest, so that the page can put the
+    contents list and notices after the h1: the title comes first in reading order and on screen."""
+    end = html.find("</header>")
+    if end < 0:
+        return Markup(""), Markup(html)
+    end += len("</header>")
+    return Markup(html[:end]), Markup(html[end:])
+
+
+def _version_html(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Document, path: str) -> str:
+    """A version of a paper rendered for the website (without page markers: its pages are not the pack's)."""
+    return render_document(env, meeting, doc, id_prefix="", image_src=lambda src: quote(src),
+                           link=_site_links(meeting, doc, path), link_root=_root(path)).html
+
+
+def _revision_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Item, doc: Document) -> list[Output]:
+    """The earlier versions of a revised public paper (each version's page, or its PDF) and, for a Markdown
+    paper, a page per revision showing what it changed.  Exempt papers' versions are never published."""
+    out: list[Output] = []
+    links = version_links(item, doc)
+    if not links:
+        return out
+    if doc.kind == "pdf":
+        for link in links:
+            out.append(Output(f"{meeting.url_path}/{link.earlier_in_meeting}",
+                              published_bytes(link.revision.earlier.source.path)))
+        return out
+    current = document_path(meeting, item, doc)
+    versions = [r.earlier for r in doc.revisions] + [doc]
+    texts = [_version_html(env, meeting, v, current) for v in versions]
+    for link in links:
+        revision = link.revision
+        page = f"{meeting.url_path}/{link.earlier_in_meeting}"
+        rendered = render_document(env, meeting, revision.earlier, id_prefix="", image_src=lambda src: quote(src),
+                                   link=_site_links(meeting, revision.earlier, page), link_root=_root(page))
+        title, body = split_title(rendered.html)
+        out.append(_page(env, page, "site/document.html", site=meeting.site, meeting=meeting, doc=doc, item=item,
+                         title=title, body=body, headings=[h for h in rendered.headings if h.level == 2],
+                         pages=None, pdf=None, pdf_name="", versions=(), version=link))
+        for image in sorted({img.src for img in rendered.images}):
+            out.append(Output(f"{posixpath.dirname(page)}/{image}",
+                              published_bytes((revision.earlier.source.path.parent / image).resolve())))
+        after = doc.revisions[revision.number].earlier_on if revision.number < len(doc.revisions) else revision.on
+        out.append(_page(env, f"{meeting.url_path}/{link.changes_in_meeting}", "site/changes.html",
+                         site=meeting.site, meeting=meeting, doc=doc, item=item, revision=revision,
+                         newer_on=after, is_latest=revision.number == len(doc.revisions),
+                         diff=diff_html(texts[revision.number - 1], texts[revision.number])))
+    return out
+
+
+def _words_of(title: str) -> str:
+    return " ".join(re.findall(r"[a-z0-9]+", title.lower()))
+
+
+def item_minutes(meeting: ResolvedMeeting) -> dict[int, tuple[int, str]]:
+    """The minute item recording each agenda item, where the meeting's minutes have one by the same title:
+    item number -> (minute number, address of the minute from the meeting's folder)."""
+    if meeting.minutes is None or not isinstance(meeting.minutes.source, DocumentSource):
+        return {}
+    start = meeting.minutes.minute_start or 1
+    minutes = [(number + start - 1, _words_of(title)) for number, title in meeting.minutes.source.analysis.minutes]
+    found: dict[int, tuple[int, str]] = {}
+    for item in meeting.items:
+        words = _words_of(item.title)
+        for number, title in minutes:
+            if words and (title == words or title.startswith(words) or words.startswith(title)):
+                found[item.number] = (number, f"{meeting.minutes.slug}/index.html#minute-{number}")
+                break
+    return found
+
+
+def linked_items(meeting: ResolvedMeeting, listed: dict[int, list[Paper]], records: CommitteeRecords) -> set[int]:
+    """The items whose page says more than the meeting's agenda does: those with public papers, or answering
+    earlier resolutions.  The others (procedural items, exempt items) are listed without a link, so that
+    nobody follows a link to a page that says only that there are no papers."""
+    return {item.number for item in meeting.items
+            if listed.get(item.number) or records.answered_by(meeting, item)}
 
 
 def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs: MeetingPacks,
@@ -161,6 +284,7 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
     """The pages of one meeting: the meeting, each item, each public document, and the public PDFs."""
     base = meeting.url_path
     listed = {item.number: papers(meeting, item, packs) for item in meeting.items}
+    minutes_of = item_minutes(meeting)
     out = [Output(pdf_file(meeting, pack), pack.pdf) for pack in packs.public]
     for item in meeting.items:
         folder = f"{base}/{item.slug}"
@@ -173,12 +297,13 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
             elif f"{item.slug}-{doc.slug}" in packs.document_pdfs:
                 out.append(Output(f"{folder}/{doc.slug}.pdf", packs.document_pdfs[f"{item.slug}-{doc.slug}"].pdf))
             out.extend(_document_pages(env, meeting, item, doc, packs, records.topic_links))
+            out.extend(_revision_pages(env, meeting, item, doc))
         out.append(_page(env, f"{folder}/index.html", "site/item.html", site=meeting.site, meeting=meeting,
                          item=item, papers=listed[item.number], answers=records.answered_by(meeting, item),
                          pages=packs.items.get(item.number), item_pdf=item_pdf,
                          item_pdf_name=posixpath.basename(pdf_file(meeting, item_pdf)) if item_pdf else None,
                          notice=exempt_notice(item.exempt_paragraph) if item.exempt else None,
-                         exempt_notice=exempt_notice))
+                         exempt_notice=exempt_notice, minute=minutes_of.get(item.number)))
     for own in (meeting.minutes, meeting.decisions):
         if own is not None:
             out.extend(_document_pages(env, meeting, None, own, packs))
@@ -186,7 +311,7 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
     from .opendata import meeting_json_ld  # not at the top: opendata imports this module
     out.append(_page(env, f"{base}/index.html", "site/meeting.html", site=meeting.site, meeting=meeting,
                      packs=packs, downloads=downloads, exempt_notice=exempt_notice, json_ld=meeting_json_ld(meeting),
-                     papers=listed,
+                     papers=listed, linked=linked_items(meeting, listed, records), minutes_of=minutes_of,
                      decisions=records.of_meeting(meeting), meetings=records.meetings,
                      members=records.meeting_members(meeting), substitutes=records.meeting_substitutes(meeting),
                      status_words=STATUS_WORDS))

@@ -9,6 +9,7 @@ appendix without a work plan, and the sections a cover report should have.
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import os
 import re
@@ -322,6 +323,58 @@ def _check_document(project: Project, doc: DocumentSource, rendered: Rendered,
                      "start each minute item with a '## Title' heading", code="minutes-empty")
 
 
+def _check_revisions(root: Path, meeting: MeetingSource, report: Report) -> dict[Path, Path]:
+    """Each revision names one of its item's papers, an earlier version of the same kind, and dates in order;
+    return the earlier Markdown versions, by the paper they are versions of."""
+    earlier: dict[Path, Path] = {}
+    for part in ("part_a", "part_b"):
+        for i, item in enumerate(getattr(meeting.meeting.agenda, part)):
+            names = [ref if isinstance(ref, str) else ref.pdf for ref in item.documents]
+            paths = {(meeting.path / name).resolve(): name for name in names}
+            last: dict[Path, dt.date] = {}
+            for j, revision in enumerate(item.revisions):
+                loc = ("agenda", part, i, "revisions", j)
+                path = (meeting.path / revision.document).resolve()
+                old = (meeting.path / revision.earlier).resolve()
+                if path not in paths:
+                    line, col = meeting.positions.find(loc + ("document",))
+                    report.error(meeting.yaml_path, line, col, f"revisions[{j + 1}].document: '{revision.document}' "
+                                 "is not one of this item's papers",
+                                 f"name the revised paper as the item's documents list it: {', '.join(names)}"
+                                 if names else "list the paper under the item's 'documents' first",
+                                 code="revision-unknown-document")
+                    continue
+                if old == path or old.suffix.lower() != path.suffix.lower():
+                    line, col = meeting.positions.find(loc + ("earlier",))
+                    report.error(meeting.yaml_path, line, col,
+                                 f"revisions[{j + 1}].earlier: '{revision.earlier}' cannot be the earlier version "
+                                 f"of '{revision.document}'" + (" (it is the same file)" if old == path else
+                                                                  " (a Markdown paper and a PDF are not versions of each other)"),
+                                 "keep the version that was published under another name, e.g. "
+                                 "'revisions/report-2026-02-20.md', and give that name", code="revision-earlier-invalid")
+                    continue
+                before = last.get(path, listing_date(meeting, item) if item.published_on is None
+                                  or item.published_on < revision.on else meeting.meeting.issued_on)
+                if revision.on < before:
+                    line, col = meeting.positions.find(loc + ("on",))
+                    report.error(meeting.yaml_path, line, col,
+                                 f"revisions[{j + 1}].on: {revision.on} is before the version it replaces was "
+                                 f"published ({before})", "give the date the revised version was published; list "
+                                 "the revisions of a paper oldest first", code="revision-date")
+                last[path] = revision.on
+                if old.suffix.lower() == ".md":
+                    earlier[old] = path
+                elif old.is_file() and inside(root, old):  # published beside the paper
+                    line, col = meeting.positions.find(loc + ("earlier",))
+                    try:
+                        pdf_page_sizes(old)
+                    except PdfProblem as exc:
+                        report.error(meeting.yaml_path, line, col, f"'{revision.earlier}': {exc}", code="pdf-invalid")
+                    else:
+                        check_published(report, meeting.yaml_path, line, col, revision.earlier, old)
+    return earlier
+
+
 def _check_committee(committee: CommitteeSource, report: Report) -> None:
     check_ids(committee, report)
     seen: set[str] = set()
@@ -347,12 +400,17 @@ def _check_committee(committee: CommitteeSource, report: Report) -> None:
 def validate_project(project: Project, report: Report) -> None:
     """Add every cross-file problem of the project to the report."""
     exempt = exempt_papers(project)
+    versions: dict[Path, Path] = {}
     for committee in project.committees:
         _check_committee(committee, report)
         for meeting in committee.meetings:
             _check_agenda(project, committee, meeting, report, exempt)
             _check_own_papers(exempt, meeting, report)
+            versions.update(_check_revisions(project.root, meeting, report))
     rendered = {path: _render(doc) for path, doc in project.documents.items()}
     papers = _papers(project, rendered, exempt)
+    for old, current in versions.items():  # an earlier version links to the papers the current one may link to
+        if current in papers:
+            papers.setdefault(old, papers[current])
     for path, doc in project.documents.items():
         _check_document(project, doc, rendered[path], papers, report)
