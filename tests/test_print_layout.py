@@ -156,6 +156,34 @@ Table: Progress of the actions in report {k}
 """
 
 
+LETTERS = 10
+
+
+def generated_letter(k: int) -> str:
+    """Letter k: one paragraph more than letter k-1, so that its closing falls at every height of a page."""
+    body = "\n\n".join(filler(n, k) for n in range(17 + k))
+    return f"""---
+kind: letter
+title: Generated letter {k}
+date: 2026-01-12
+sender:
+  name: Sender Number{k}
+  title: Chair, Fenmarsh Tenants' Forum
+  address: |
+    The Old School
+    Fenmarsh
+    FM2 4CD
+recipient:
+  name: Councillor Morwenna Tregothnan
+  title: Chair, Communities and Place Scrutiny Committee
+salutation: Dear Chair
+closing: Yours sincerely
+---
+
+{body}
+"""
+
+
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The print-layout project with REPORTS generated reports on the January agenda, built once."""
@@ -169,6 +197,9 @@ def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
     for k in range(REPORTS):
         (meeting / f"report-generated-{k}.md").write_text(generated_report(k), encoding="utf-8")
         agenda.append(f"    - title: Generated report {k}\n      documents:\n        - report-generated-{k}.md")
+    for k in range(LETTERS):
+        (meeting / f"letter-generated-{k}.md").write_text(generated_letter(k), encoding="utf-8")
+        agenda.append(f"    - title: Generated letter {k}\n      documents:\n        - letter-generated-{k}.md")
     (meeting / "meeting.yaml").write_text("\n".join(agenda) + "\n", encoding="utf-8")
     out = root / "build"
     build_project(content, out, jobs=1)
@@ -271,6 +302,20 @@ def contact_page_problems(pages: list[list[Line]]) -> list[str]:
     return problems
 
 
+def closing_page_problems(pages: list[list[Line]], closing: str = "Yours sincerely") -> list[str]:
+    """Where a letter's closing and signature are not printed together after some of its text."""
+    problems = []
+    for lines in pages:
+        texts = [line.text for line in lines]
+        if closing in texts:
+            at = texts.index(closing)
+            if at == 0:
+                problems.append(f"page {lines[0].page}: the closing is the first line of its page")
+            if not any(line.bold for line in lines[at + 1:]):  # the sender's name
+                problems.append(f"page {lines[0].page}: the signature is not on the closing's page")
+    return problems
+
+
 def lone_row_problems(pages: list[list[Line]], pattern: str) -> list[str]:
     """Pages that print exactly one row of a table of several rows (rows named by their first cell)."""
     rows: dict[str, list[int]] = {}
@@ -315,6 +360,14 @@ def test_generated_reports_keep_their_ends_together(scenario: Path) -> None:
     assert contact_page_problems(pages) == []
 
 
+def test_generated_letters_keep_closing_and_signature_with_their_text(scenario: Path) -> None:
+    pages = scenario_pack(scenario)
+    closings = [page for page in pages if any(line.text == "Yours sincerely" for line in page)]
+    assert len(closings) == LETTERS
+    assert len({len(page) for page in closings}) > 3  # the closings fall at different heights
+    assert closing_page_problems(pages) == []
+
+
 def test_generated_reports_leave_no_table_row_alone(scenario: Path) -> None:
     pages = scenario_pack(scenario)
     tables = {line.text.split(".")[0] for page in pages for line in page if re.match(r"T\d+\.\d+ ", line.text)}
@@ -337,6 +390,20 @@ def test_example_packs_keep_report_ends_rows_and_headings_together(built: Built)
                                                                      "appendix-exploitation-action-plan.md")
                                            .read_text(encoding="utf-8"), re.MULTILINE)}
     assert len(refs) > 10
+    pdf_stems = tuple("-" + path.stem for path in EXAMPLE.rglob("*.pdf"))
+    left_out = 0
+    for meeting in built.manifest["meetings"]:
+        for pack in meeting["packs"]:
+            pdf_ranges = [(doc["first_page"], doc["last_page"]) for doc in pack["documents"]
+                          if doc["id"].endswith(pdf_stems)]
+            pages = [page for page in pack_pages(built.out, pack) if page]
+            # an existing PDF appendix (the Ofsted letter) prints as it came: only the pack's own layout is checked
+            ours = [page for page in pages if not any(
+                first <= pack["first_page"] + page[0].page - pack["front_sheet_pages"] <= last
+                for first, last in pdf_ranges)]
+            left_out += len(pages) - len(ours)
+            assert closing_page_problems(ours) == []
+    assert left_out >= 3
     for pages in example_packs(built):
         assert contact_page_problems(pages) == []
         assert heading_at_foot_problems(pages, captions(EXAMPLE)) == []
