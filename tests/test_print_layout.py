@@ -247,6 +247,12 @@ def test_example_minutes_print_resolution_36_ii_under_minute_36(built: Built) ->
     assert not any(re.match(r"\d+\. (note|receive|ask)", t) for t in texts)
 
 
+def test_example_report_letters_its_inner_list(built: Built) -> None:
+    texts = [line.text for page in pack_pages(built.out, built.pack_entry("2026-03-02")) for line in page]
+    assert any(t.startswith("(a) the two actions rated red") for t in texts)
+    assert any(t.startswith("(b) the revised timescale for the joint protocol") for t in texts)
+
+
 def test_wrapped_minute_heading_hangs_under_its_words(scenario: Path) -> None:
     lines = [line for page in scenario_pack(scenario) for line in page]
     first = next(k for k, line in enumerate(lines) if line.text.startswith("113. HOUSING ALLOCATIONS"))
