@@ -235,6 +235,12 @@ def test_nested_lists_and_resolutions_print_their_numbers(scenario: Path) -> Non
     assert "(v) the Committee’s comments be sent to the parish councils." in texts[middle:]
 
 
+def test_resolution_typed_from_4_is_referenced_from_iv(scenario: Path) -> None:
+    page = (scenario / "site" / "communities" / "2025-11-04" / "index.html").read_text(encoding="utf-8")
+    assert "#minute-114-iv\">114(iv)</a>" in page and "#minute-114-v\">114(v)</a>" in page
+    assert "114(i)" not in page
+
+
 def test_example_minutes_print_resolution_36_ii_under_minute_36(built: Built) -> None:
     entry = built.pack_entry("2026-03-02")
     minutes = next(doc for doc in entry["documents"] if doc["id"].endswith("-minutes"))
