@@ -388,6 +388,10 @@ def test_generated_reports_leave_no_table_row_alone(scenario: Path) -> None:
                                        if line.text.startswith(t + ".")}) > 1]
     assert split, "no generated table crosses a page: the set does not test table breaks"
     assert lone_row_problems(pages, r"(T\d+)\.\d+ ") == []
+    for table in split:  # the heading row is printed again above the rows carried to the next page
+        later = [page for page in pages if page and page[0].text.startswith(table + ".")
+                 or any(line.text.startswith(table + ".") for line in page[1:2])]
+        assert later and all(page[0].text == "Ref Action Status" for page in later), table
 
 
 def test_generated_reports_end_no_page_with_a_heading(scenario: Path) -> None:
