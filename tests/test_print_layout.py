@@ -6,10 +6,13 @@ of their references ("36(ii)" is "(ii)" under minute 36), a list typed from
 footnote back-link arrow is printed.
 
 Page breaks: a report's background papers, contact officer and sign-off stay
-together on the page of the report's last lines; no table row alone on a page;
-no heading last on a page.  Checked on the bundled example's packs and on a
-generated set of reports (tests/projects/print-layout plus reports of growing
-length, so that their ends and tables fall at every point of a page).
+together on the page of the report's last lines; a letter's closing and
+signature stay with its text; no table row alone on a page, and a table's
+heading row printed again on the next page; no heading, caption or "RESOLVED
+that" last on a page.  Checked on the bundled example's packs and on a
+generated set of reports and letters (tests/projects/print-layout plus papers
+of growing length, so that their ends and tables fall at every height of a
+page).
 """
 
 from __future__ import annotations
@@ -186,7 +189,8 @@ closing: Yours sincerely
 
 @pytest.fixture(scope="module")
 def scenario(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The print-layout project with REPORTS generated reports on the January agenda, built once."""
+    """The print-layout project with REPORTS generated reports and LETTERS generated letters on the January
+    agenda, built once."""
     from meetingpack.commands.build import build_project
 
     root = tmp_path_factory.mktemp("print-layout")
