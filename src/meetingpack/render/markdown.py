@@ -385,11 +385,17 @@ def render_markdown(text: str, options: Options) -> Rendered:
                                            options.id_prefix + slug, line))
         elif t.type in ("bullet_list_open", "ordered_list_open"):
             list_depth += 1
+            if t.type == "ordered_list_open" and t.attrGet("start") is not None:
+                # browsers number from the start attribute; WeasyPrint only from the list-item counter
+                t.attrSet("style", f"counter-reset: list-item {int(str(t.attrGet('start'))) - 1}")
             if t.type == "ordered_list_open":
                 if after_resolved:
                     t.attrSet("class", "resolution")
                     if options.minute_start is not None:
-                        resolution_depth, part = list_depth, 0
+                        # a list typed from '3.' prints (iii) first (the start attribute): its parts count from there
+                        # (bounded: roman() of a nine-digit number would be a megabyte of 'm')
+                        start = min(max(int(str(t.attrGet("start") or 1)), 1), 1000)
+                        resolution_depth, part = list_depth, start - 1
                 elif list_depth == 2:
                     t.attrSet("class", "alpha")
                 elif list_depth >= 3:

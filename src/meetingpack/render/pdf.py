@@ -54,6 +54,7 @@ import font_source_sans_pro
 import jinja2
 import pikepdf
 from weasyprint import CSS, HTML
+from weasyprint.css.counters import CounterStyle
 from weasyprint.document import Document as LaidOut
 from weasyprint.text.fonts import FontConfiguration
 
@@ -239,11 +240,14 @@ class _Renderer:
         self.env = env
         self.meeting = meeting
         self.fonts = FontConfiguration()
+        # the @counter-style rules of pack.css ((a), (i) list numbers) reach the layout only through an object
+        # shared by the stylesheet and the render: without it WeasyPrint numbers every list 1., 2.
+        self.counter_style = CounterStyle()
         fonts = Path(font_source_sans_pro.font_directory)
         # WeasyPrint loads only files of the content folder, the built-in templates and the fonts: no network
         self.fetcher = ConfinedFetcher([meeting.committee.path.parent, builtin_templates(), fonts])
         self.css = CSS(string=render_template(env, "pdf/pack.css", fonts=fonts.as_uri()), font_config=self.fonts,
-                       url_fetcher=self.fetcher)
+                       url_fetcher=self.fetcher, counter_style=self.counter_style)
         self.base_url = str(meeting.source.path) + "/"
 
     def render(self, template: str, *, first_page: int | None = None, **context: object) -> LaidOut:
@@ -254,7 +258,7 @@ class _Renderer:
         try:
             html = render_template(self.env, template, **context)
             return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
-                stylesheets=sheets, font_config=self.fonts)
+                stylesheets=sheets, font_config=self.fonts, counter_style=self.counter_style)
         except jinja2.TemplateError:
             raise
         except Exception as exc:  # WeasyPrint raises many kinds; none is the user's fault in a way we can name
