@@ -60,7 +60,7 @@ from ..errors import BuildError
 from ..exempt import exempt_notice
 from ..resolve import Document, Item, ResolvedMeeting, local_target, long_date
 from ..sanitise import sanitise_pdf_object
-from . import tagging
+from . import appendix_pages, tagging
 from .assemble import Labels, Piece, assemble, write_piece
 from .documents import render_document
 from .fetch import ConfinedFetcher
@@ -88,6 +88,8 @@ class PackDocument:
     description: str = ""
     landscape: bool = False
     blocks: list[str] = field(default_factory=list)
+    landscape_pages: list[bool] = field(default_factory=list)
+    """For an existing PDF: whether each of its pages gets a landscape pack page (appendix_pages.py)."""
 
 
 @dataclass
@@ -333,7 +335,8 @@ def _entry_documents(renderer: _Renderer, entry: PackEntry, run: Run, linker: _L
         if doc.kind == "pdf":
             entry.documents.append(PackDocument(doc_id, doc.kind, doc.title, doc.heading,
                                                 pdf_pages=len(doc.pdf_pages), source=doc.source.path,
-                                                description=doc.source.ref.description))
+                                                description=doc.source.ref.description,
+                                                landscape_pages=appendix_pages.landscape_pages(doc.pdf_pages)))
             continue
         base = doc.source.path.parent
         rendered = render_document(
@@ -447,7 +450,7 @@ def _underlay(pdf: pikepdf.Pdf, underlays: list[tuple[int, PackDocument, int]]) 
             # WeasyPrint's pages share one resource dictionary: one name per page that draws an appendix page
             name = target.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(f"/MpAppendixP{index + 1}"))
             width, height = (float(v) for v in target.mediabox[2:4])
-            rect = pikepdf.Rectangle(0, FOOTER_BAND, width, height)
+            rect = appendix_pages.frame(width, height, FOOTER_BAND)
             placement = target.calc_form_xobject_placement(form, name, rect, allow_shrink=True, allow_expand=True)
             alt = f"{doc.heading}, page {k + 1} of {doc.pdf_pages}. {doc.description}".strip()
             tagging.add_underlay_figure(pdf, index, b"q\n" + placement + b"\nQ\n", alt)

@@ -1,0 +1,208 @@
+"""Existing PDF appendices that are not portrait A4, and their text (issue 13, items 3 and 9).
+
+One build of a variant of the minimal project, for another authority (Penrhos County Council),
+with appendix PDFs made here with WeasyPrint and pikepdf:
+
+- `peer-review.pdf`, tagged (PDF/UA-1): an A4 landscape page of 10 pt text with a table, then
+  an A4 portrait page; it is the only paper of item 1, so the item starts on a landscape page;
+- `plans.pdf`, untagged: an A3 landscape plan, a US Letter portrait schedule, and an A4 page
+  stored portrait but turned by /Rotate 90 (shown landscape, as a scanner writes it);
+- `valuation.pdf`: an exempt appendix (Part B), whose text must reach no public file.
+
+Checked on the pack's pages as written: page size and rotation, the scale of the placed appendix
+page, where the page number and the stamp are printed, the text size of the source text, the
+structure tree (ActualText of each merged page, /Scope of header cells); and on the website: the
+text page of each public PDF, its notice, the search index, and nothing of the exempt one.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import math
+from typing import Any
+
+import pikepdf
+import pytest
+from helpers_content import original, project
+from pypdf import PdfReader
+from weasyprint import HTML
+
+A4_LONG, A4_SHORT = 841.89, 595.28
+MM = 72 / 25.4
+
+MEETING_YAML = """\
+date: 2026-01-12
+start_time: "10:00"
+venue: Neuadd y Sir, Penrhos LL00 1AA
+issued_on: 2026-01-02
+issued_by:
+  name: Jo Bloggs
+agenda:
+  part_a:
+    - title: Corporate peer challenge
+      documents:
+        - pdf: peer-review.pdf
+          title: Peer challenge feedback
+          label: Appendix 1
+          description: The peer team's feedback, on landscape slides.
+    - title: Budget monitoring, quarter 3
+      documents:
+        - report-budget.md
+        - pdf: plans.pdf
+          title: Site plans
+          label: Appendix 2
+          description: A plan on A3, a schedule on US Letter and a scanned table.
+  part_b:
+    - title: Sale of the old depot
+      exempt_paragraph: 3
+      documents:
+        - report-depot.md
+        - pdf: valuation.pdf
+          title: Valuation of the depot
+          label: Appendix A
+          description: The valuer's report.
+"""
+
+PEER_PAGE_1 = (
+    "<h1>Peer challenge</h1>"
+    "<p>The council knows its places well and its leadership is visible across the county.</p>"
+    "<p>Finances are sound, and the medium-term plan is realistic.</p>"
+    "<table><thead><tr><th>Theme</th><th>Finding</th></tr></thead>"
+    "<tbody><tr><td>Finance</td><td>Sound reserves</td></tr></tbody></table>")
+EXEMPT_WORDS = "valuation of seven hundred thousand pounds for the Llanfair depot"
+
+
+def _pdf(pages: list[tuple[str, str]], *, tagged: bool) -> bytes:
+    """A PDF with one page per (CSS page size, HTML) in 10 pt text, tagged (PDF/UA-1) or not."""
+    css = "".join(f"@page p{n} {{ size: {size}; margin: 20mm }} .p{n} {{ page: p{n} }}"
+                  for n, (size, _) in enumerate(pages))
+    body = "".join(f'<div class="p{n}" style="break-before: page; font: 10pt sans-serif">{html}</div>'
+                   for n, (_, html) in enumerate(pages))
+    document = HTML(string=f"<html lang='en-GB'><head><title>Appendix</title><style>{css}</style></head>"
+                           f"<body>{body}</body></html>")
+    return document.write_pdf(pdf_variant="pdf/ua-1") if tagged else document.write_pdf()
+
+
+def _turned(data: bytes, k: int) -> bytes:
+    """The PDF with page `k` given /Rotate 90."""
+    with pikepdf.open(io.BytesIO(data)) as pdf:
+        pdf.pages[k].obj.Rotate = 90
+        out = io.BytesIO()
+        pdf.save(out)
+        return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    from meetingpack.commands.build import build_project
+
+    tmp = tmp_path_factory.mktemp("appendix")
+    plans = _pdf([("A3 landscape", "<p>Plan of the depot site at a scale of 1 to 500.</p>"),
+                  ("letter", "<p>Schedule of works, printed on US Letter.</p>"),
+                  ("A4", "<p>Scanned table of room sizes.</p>")], tagged=False)
+    root = project(tmp, {
+        "site.yaml": original("site.yaml").replace("Testford Borough Council", "Penrhos County Council"),
+        "panel/2026-01-12/meeting.yaml": MEETING_YAML,
+        "panel/2026-01-12/peer-review.pdf": _pdf([("A4 landscape", PEER_PAGE_1),
+                                                  ("A4", "<p>The peer team thanks everyone it met.</p>")],
+                                                 tagged=True),
+        "panel/2026-01-12/plans.pdf": _turned(plans, 2),
+        "panel/2026-01-12/valuation.pdf": _pdf([("A4", f"<p>A {EXEMPT_WORDS}.</p>")], tagged=False),
+    })
+    build_project(root, tmp / "build")
+    manifest = json.loads((tmp / "build" / "manifest.json").read_text())
+    meeting = manifest["meetings"][0]
+    agenda = next(p for p in meeting["packs"] if p["kind"] == "agenda")
+    return {"out": tmp / "build", "meeting": meeting, "agenda": agenda,
+            "site": tmp / "build" / "site" / "panel" / "2026-01-12"}
+
+
+def _document(case: dict[str, Any], ending: str) -> dict[str, Any]:
+    return next(d for d in case["agenda"]["documents"] if d["id"].endswith(ending))
+
+
+def _pack_page(case: dict[str, Any], number: int) -> int:
+    """The index in the agenda pack of printed page `number`."""
+    return case["agenda"]["front_sheet_pages"] + number - 1
+
+
+def _placement(page: pikepdf.Page) -> tuple[float, ...]:
+    """The `cm` that places the merged appendix page (the operator before its `Do`)."""
+    instructions = pikepdf.parse_content_stream(page)
+    for k, (operands, operator) in enumerate(instructions):
+        if str(operator) == "Do" and str(operands[0]).startswith("/MpAppendix"):
+            assert str(instructions[k - 1].operator) == "cm"
+            return tuple(float(v) for v in instructions[k - 1].operands)
+    raise AssertionError("no merged appendix page")
+
+
+def _scale(matrix: tuple[float, ...]) -> float:
+    return math.hypot(matrix[0], matrix[1])
+
+
+def _runs(reader: PdfReader, index: int) -> list[tuple[str, float, float, float]]:
+    """Text runs of a page: (text, x, y, font size), with pypdf's matrices (in a form: the form's space)."""
+    runs: list[tuple[str, float, float, float]] = []
+
+    def visit(text: str, cm: list[float], tm: list[float], font: object, size: float) -> None:
+        if text.strip():
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            runs.append((text.strip(), x, y, size * math.hypot(tm[0], tm[1]) * math.hypot(cm[0], cm[1])))
+
+    reader.pages[index].extract_text(visitor_text=visit)
+    return runs
+
+
+def test_a_landscape_a4_page_gets_a_landscape_pack_page_at_nearly_full_size(case: dict[str, Any]) -> None:
+    peer = _document(case, "peer-review")
+    assert (peer["first_page"], peer["last_page"]) == (1, 2)  # no page of its own for the item's start
+    path = case["out"] / case["agenda"]["file"]
+    with pikepdf.open(path) as pdf:
+        landscape = pdf.pages[_pack_page(case, 1)]
+        assert [round(float(v), 1) for v in landscape.mediabox] == [0, 0, round(A4_LONG, 1), round(A4_SHORT, 1)]
+        assert int(landscape.obj.get("/Rotate", 0)) == 0
+        placed = _placement(landscape)
+        assert _scale(placed) >= 0.95
+        assert placed[5] >= 10 * MM - 0.01  # drawn above the foot band
+        portrait = pdf.pages[_pack_page(case, 2)]  # the peer review's second page is portrait: so is its page
+        assert [round(float(v), 1) for v in portrait.mediabox] == [0, 0, round(A4_SHORT, 1), round(A4_LONG, 1)]
+    runs = _runs(PdfReader(path), _pack_page(case, 1))
+    # 10 pt text of the source prints at 9.5 pt or more (pypdf reports it in the form's own space)
+    body = next(r for r in runs if r[0].startswith("The council knows its places"))
+    assert 9.5 <= body[3] * _scale(placed) <= 10.0
+    # the page number and the stamp are printed for a landscape page: in the band at its foot, under the
+    # appendix page (not over it, not sideways), the number in the middle and the stamp at the right
+    number = next(r for r in runs if r[0] == "Page 1")
+    stamp = next(r for r in runs if r[0].startswith("Agenda Item 1"))
+    for run in (number, stamp):
+        assert 0 < run[2] < placed[5]
+    assert abs(number[1] - A4_LONG / 2) < 30
+    assert stamp[1] > A4_LONG * 0.75
+    text = PdfReader(path).pages[_pack_page(case, 1)].extract_text()
+    assert "Public Document Pack" in text and "Sound reserves" in text
+
+
+def test_odd_sizes_fit_the_a4_page_of_their_orientation(case: dict[str, Any]) -> None:
+    plans = _document(case, "plans")
+    with pikepdf.open(case["out"] / case["agenda"]["file"]) as pdf:
+        a3, letter, turned = (pdf.pages[_pack_page(case, plans["first_page"] + k)] for k in range(3))
+        for page in (a3, turned):
+            width, height = (float(v) for v in page.mediabox[2:4])
+            assert (round(width), round(height)) == (842, 595) and int(page.obj.get("/Rotate", 0)) == 0
+        width, height = (float(v) for v in letter.mediabox[2:4])
+        assert (round(width), round(height)) == (595, 842)
+        # A3 landscape is scaled to fit the landscape page above its foot band: height-bound
+        a3_scale = _scale(_placement(a3))
+        assert a3_scale == pytest.approx((A4_SHORT - 10 * MM) / (297 * MM), abs=0.002)
+        # US Letter portrait fills the portrait page's width
+        assert _scale(_placement(letter)) == pytest.approx(A4_SHORT / 612, abs=0.002)
+        # a page turned by /Rotate is drawn turned: its form's matrix rotates, and it fills the landscape page
+        matrix = _placement(turned)
+        assert _scale(matrix) >= 0.95
+    texts = [p.extract_text() for p in PdfReader(case["out"] / case["agenda"]["file"]).pages]
+    for k, words in enumerate(("Plan of the depot site", "Schedule of works", "Scanned table of room sizes")):
+        assert words in texts[_pack_page(case, plans["first_page"] + k)]
+        assert f"Page {plans['first_page'] + k}" in texts[_pack_page(case, plans["first_page"] + k)]
+
