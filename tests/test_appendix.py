@@ -206,3 +206,29 @@ def test_odd_sizes_fit_the_a4_page_of_their_orientation(case: dict[str, Any]) ->
         assert words in texts[_pack_page(case, plans["first_page"] + k)]
         assert f"Page {plans['first_page'] + k}" in texts[_pack_page(case, plans["first_page"] + k)]
 
+def _elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
+    found: list[pikepdf.Dictionary] = []
+
+    def walk(node: object) -> None:
+        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
+            return
+        found.append(node)
+        kids = node.get("/K")
+        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]) if kids is not None else []:
+            walk(kid)
+
+    kids = pdf.Root.StructTreeRoot.K
+    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
+        walk(kid)
+    return found
+
+
+def test_table_header_cells_carry_their_scope(case: dict[str, Any]) -> None:
+    with pikepdf.open(case["out"] / case["agenda"]["file"]) as pdf:
+        headers = [e for e in _elements(pdf) if e.S == pikepdf.Name.TH]
+        assert headers
+        assert all(h.A.O == pikepdf.Name.Table and "/Scope" in h.A for h in headers)
+        scopes = [str(h.A.Scope) for h in headers]
+        # the front sheet's Venue / Date / Time head rows; the report's header table heads columns
+        assert scopes.count("/Row") == 3 and scopes.count("/Column") >= 3
+

@@ -60,7 +60,7 @@ from ..errors import BuildError
 from ..exempt import exempt_notice
 from ..resolve import Document, Item, ResolvedMeeting, local_target, long_date
 from ..sanitise import sanitise_pdf_object
-from . import appendix_pages, tagging
+from . import appendix_pages, table_headers, tagging
 from .assemble import Labels, Piece, assemble, write_piece
 from .documents import render_document
 from .fetch import ConfinedFetcher
@@ -431,6 +431,7 @@ def _finisher(underlays: list[tuple[int, PackDocument, int]]) -> Callable[[pikep
     def finish(pdf: pikepdf.Pdf) -> None:
         _underlay(pdf, underlays)
         tagging.mark_page_furniture(pdf, top=FURNITURE_TOP, bottom=FURNITURE_BOTTOM)
+        table_headers.add_scope(pdf)
     return finish
 
 
