@@ -223,6 +223,25 @@ def _elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     return found
 
 
+def test_each_merged_page_carries_its_text_for_assistive_technology(case: dict[str, Any]) -> None:
+    with pikepdf.open(case["out"] / case["agenda"]["file"]) as pdf:
+        figures = [e for e in _elements(pdf) if e.S == pikepdf.Name.Figure]
+        peer = [f for f in figures if "Peer challenge feedback" in str(f.Alt)]
+        plans = [f for f in figures if "Site plans" in str(f.Alt)]
+        assert len(peer) == 2 and len(plans) == 3
+        first = str(peer[0].ActualText)
+        # the page's text, paragraph by paragraph, in reading order
+        assert first.index("Peer challenge") < first.index("The council knows its places well and its "
+                                                           "leadership is visible across the county.")
+        assert "\n\nFinances are sound, and the medium-term plan is realistic.\n\n" in first
+        assert "Sound reserves" in first and "page 1 of 2" in str(peer[0].Alt)
+        assert "The peer team thanks everyone it met." in str(peer[1].ActualText)
+        assert "Plan of the depot site at a scale of 1 to 500." in str(plans[0].ActualText)  # untagged source
+        assert "Scanned table of room sizes." in str(plans[2].ActualText)
+        for figure, k in zip(peer, (1, 2), strict=True):
+            assert figure.Pg.objgen == pdf.pages[_pack_page(case, k)].obj.objgen
+
+
 def test_table_header_cells_carry_their_scope(case: dict[str, Any]) -> None:
     with pikepdf.open(case["out"] / case["agenda"]["file"]) as pdf:
         headers = [e for e in _elements(pdf) if e.S == pikepdf.Name.TH]

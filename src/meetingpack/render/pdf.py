@@ -60,7 +60,7 @@ from ..errors import BuildError
 from ..exempt import exempt_notice
 from ..resolve import Document, Item, ResolvedMeeting, local_target, long_date
 from ..sanitise import sanitise_pdf_object
-from . import appendix_pages, table_headers, tagging
+from . import appendix_pages, appendix_text, table_headers, tagging
 from .assemble import Labels, Piece, assemble, write_piece
 from .documents import render_document
 from .fetch import ConfinedFetcher
@@ -454,7 +454,8 @@ def _underlay(pdf: pikepdf.Pdf, underlays: list[tuple[int, PackDocument, int]]) 
             rect = appendix_pages.frame(width, height, FOOTER_BAND)
             placement = target.calc_form_xobject_placement(form, name, rect, allow_shrink=True, allow_expand=True)
             alt = f"{doc.heading}, page {k + 1} of {doc.pdf_pages}. {doc.description}".strip()
-            tagging.add_underlay_figure(pdf, index, b"q\n" + placement + b"\nQ\n", alt)
+            tagging.add_underlay_figure(pdf, index, b"q\n" + placement + b"\nQ\n", alt,
+                                        actual_text=appendix_text.page_text(doc.source, k))
     finally:
         for appendix in opened.values():
             appendix.close()

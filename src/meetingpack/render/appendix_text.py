@@ -1,0 +1,94 @@
+"""The text of an existing PDF appendix: a PDF file in, the paragraphs of each of its pages out.
+
+Used twice, so that a merged PDF can be read by everyone and not only seen:
+
+- in the pack, the text of each appendix page becomes the /ActualText of the
+  Figure that holds it (render/pdf.py `_underlay`, render/tagging.py), so a
+  screen reader reads the letter, not only its description;
+- on the website, the text of a public appendix is published as a web page
+  of its own, marked as converted from the PDF (site.py `pdf_text_page`), and
+  so it is found by the search.  Never for an exempt appendix: the site only
+  ever asks for public papers.
+
+The text is read from the appendix as the site publishes it (sanitised,
+sanitise.py) with pypdf, in its layout mode, which keeps the lines of the page
+and leaves an empty line where the page leaves a gap: a paragraph is a run of
+lines between gaps, its lines joined with spaces.  Tables become lines of
+their cells; images have no text.  A page pypdf cannot read gives no text
+rather than stopping the build: the PDF itself stays the paper as published.
+
+The source's own structure tree (when the PDF is tagged) is not grafted into
+the pack's; the text is taken by layout for tagged and untagged PDFs alike.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import re
+from functools import lru_cache
+from pathlib import Path
+
+from pypdf import PageObject, PdfReader
+
+from ..sanitise import Unpublishable, published
+
+Paragraphs = tuple[str, ...]
+
+_SPACES = re.compile(r"\s+")
+
+# pypdf warns through logging about odd fonts and streams: an officer can do nothing about those
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+_LOG = logging.getLogger(__name__)
+
+
+def paragraphs_of(layout_text: str) -> Paragraphs:
+    """The paragraphs of a page's text as pypdf's layout mode writes it (an empty line between paragraphs)."""
+    found: list[str] = []
+    lines: list[str] = []
+    for line in [*layout_text.splitlines(), ""]:
+        words = _SPACES.sub(" ", line).strip()
+        if words:
+            lines.append(words)
+        elif lines:
+            found.append(" ".join(lines))
+            lines = []
+    return tuple(found)
+
+
+def _page_text(page: PageObject) -> str:
+    """The page's text in layout mode; in plain mode if that fails; empty if both do."""
+    for mode in ("layout", "plain"):
+        try:
+            return page.extract_text(extraction_mode=mode) or ""
+        except Exception as exc:  # noqa: BLE001 - pypdf raises many kinds on odd fonts; the next mode may still read it
+            _LOG.debug("pypdf could not read a page in %s mode: %s", mode, exc)
+    return ""
+
+
+@lru_cache(maxsize=64)
+def _pages(path: Path, mtime_ns: int, size: int) -> tuple[Paragraphs, ...]:
+    try:
+        data = published(path).data
+        reader = PdfReader(io.BytesIO(data))
+        pages = list(reader.pages)
+    except (Unpublishable, OSError):
+        return ()
+    except Exception:  # noqa: BLE001 - a file pikepdf accepted but pypdf cannot parse: no text, not a failure
+        return ()
+    return tuple(paragraphs_of(_page_text(page)) for page in pages)
+
+
+def pdf_text(path: Path) -> tuple[Paragraphs, ...]:
+    """The paragraphs of each page of the existing PDF at `path` (empty for a page without text)."""
+    try:
+        stat = path.stat()
+    except OSError:
+        return ()
+    return _pages(path, stat.st_mtime_ns, stat.st_size)
+
+
+def page_text(path: Path, k: int) -> str:
+    """The text of page `k` (from 0) of the PDF at `path`, paragraphs separated by an empty line."""
+    pages = pdf_text(path)
+    return "\n\n".join(pages[k]) if k < len(pages) else ""
