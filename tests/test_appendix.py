@@ -17,9 +17,11 @@ text page of each public PDF, its notice, the search index, and nothing of the e
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import math
+import re
 from typing import Any
 
 import pikepdf
@@ -206,6 +208,7 @@ def test_odd_sizes_fit_the_a4_page_of_their_orientation(case: dict[str, Any]) ->
         assert words in texts[_pack_page(case, plans["first_page"] + k)]
         assert f"Page {plans['first_page'] + k}" in texts[_pack_page(case, plans["first_page"] + k)]
 
+
 def _elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     found: list[pikepdf.Dictionary] = []
 
@@ -250,4 +253,45 @@ def test_table_header_cells_carry_their_scope(case: dict[str, Any]) -> None:
         scopes = [str(h.A.Scope) for h in headers]
         # the front sheet's Venue / Date / Time head rows; the report's header table heads columns
         assert scopes.count("/Row") == 3 and scopes.count("/Column") >= 3
+
+
+def test_the_text_of_a_public_pdf_is_a_web_page_marked_as_converted(case: dict[str, Any]) -> None:
+    page = (case["site"] / "item-2" / "plans" / "index.html").read_text(encoding="utf-8")
+    assert "<h1>Appendix 2: Site plans</h1>" in page
+    assert "<strong>Converted from the PDF.</strong>" in page and "layout, tables and pictures are not kept" in page
+    assert '<a href="../plans.pdf">' in page
+    plans = _document(case, "plans")
+    assert "<p>Plan of the depot site at a scale of 1 to 500.</p>" in page
+    # each page of the PDF where the pack prints it
+    second = plans["first_page"] + 1
+    assert re.search(rf'<p class="page-marker" id="page-{second}">Page {second}</p>\s*<p>Schedule of works', page)
+    peer = (case["site"] / "item-1" / "peer-review" / "index.html").read_text(encoding="utf-8")
+    assert "<p>Finances are sound, and the medium-term plan is realistic.</p>" in peer
+    item = (case["site"] / "item-2" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../plans/index.html">text of the PDF' in item.replace("../item-2/", "../")
+    fragments = b" ".join(gzip.decompress(f.read_bytes())
+                          for f in (case["out"] / "site" / "pagefind" / "fragment").iterdir()).decode()
+    assert "Plan of the depot site" in fragments and "leadership is visible across the county" in fragments
+
+
+def test_nothing_of_an_exempt_pdf_reaches_the_website(case: dict[str, Any]) -> None:
+    site = case["out"] / "site"
+    assert not (case["site"] / "item-3" / "valuation").exists()
+    for path in site.rglob("*"):
+        if not path.is_file():
+            continue
+        data = path.read_bytes()
+        if path.suffix == ".pdf":
+            data = " ".join(p.extract_text() or "" for p in PdfReader(io.BytesIO(data)).pages).encode()
+        elif path.parent.name in ("fragment", "index") or path.suffix.startswith(".pf_"):
+            try:
+                data = gzip.decompress(data)
+            except OSError:
+                pass
+        assert b"seven hundred thousand" not in data and b"valuation" not in data.lower(), path
+    members = PdfReader(case["out"] / case["meeting"]["members_pack"]["file"])
+    assert "seven hundred thousand" in " ".join(p.extract_text() or "" for p in members.pages)
+    with pikepdf.open(case["out"] / case["meeting"]["members_pack"]["file"]) as pdf:
+        figure = next(e for e in _elements(pdf) if e.S == pikepdf.Name.Figure and "Valuation" in str(e.Alt))
+        assert EXEMPT_WORDS in str(figure.ActualText)
 
