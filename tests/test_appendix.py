@@ -101,7 +101,8 @@ def case(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
 
     tmp = tmp_path_factory.mktemp("appendix")
     plans = _pdf([("A3 landscape", "<p>Plan of the depot site at a scale of 1 to 500.</p>"),
-                  ("letter", "<p>Schedule of works, printed on US Letter.</p>"),
+                  ("letter", ("<p>Schedule of works, printed on US Letter.</p><p>&lt;script&gt;alert(1)&lt;/script&gt; "
+                              "&amp; other text that looks like markup.</p>")),
                   ("A4", "<p>Scanned table of room sizes.</p>")], tagged=False)
     root = project(tmp, {
         "site.yaml": original("site.yaml").replace("Testford Borough Council", "Penrhos County Council"),
@@ -265,6 +266,8 @@ def test_the_text_of_a_public_pdf_is_a_web_page_marked_as_converted(case: dict[s
     # each page of the PDF where the pack prints it
     second = plans["first_page"] + 1
     assert re.search(rf'<p class="page-marker" id="page-{second}">Page {second}</p>\s*<p>Schedule of works', page)
+    # text is text: escaped, never markup
+    assert "<script>" not in page and "<p>&lt;script&gt;alert(1)&lt;/script&gt; &amp; other text" in page
     peer = (case["site"] / "item-1" / "peer-review" / "index.html").read_text(encoding="utf-8")
     assert "<p>Finances are sound, and the medium-term plan is realistic.</p>" in peer
     item = (case["site"] / "item-2" / "index.html").read_text(encoding="utf-8")
