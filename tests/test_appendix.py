@@ -298,3 +298,33 @@ def test_nothing_of_an_exempt_pdf_reaches_the_website(case: dict[str, Any]) -> N
         figure = next(e for e in _elements(pdf) if e.S == pikepdf.Name.Figure and "Valuation" in str(e.Alt))
         assert EXEMPT_WORDS in str(figure.ActualText)
 
+
+
+def test_paragraphs_end_at_gaps_short_lines_and_list_items() -> None:
+    from meetingpack.render.appendix_text import paragraphs_of
+
+    page = """
+      Headline findings
+      Since the last inspection, senior leaders have worked with determination to
+      improve the quality of practice for children who need help and protection.
+
+      What needs to improve
+      \u2022 The quality of child in need plans, so that they set out clearly what needs
+        to change for each child.
+      (a) Oversight of children in need whose circumstances are not improving.
+
+      Yours sincerely
+      Rachel Ingram
+    """
+    assert paragraphs_of(page) == (
+        "Headline findings",
+        ("Since the last inspection, senior leaders have worked with determination to improve the quality "
+        "of practice for children who need help and protection."),
+        "What needs to improve",
+        ("\u2022 The quality of child in need plans, so that they set out clearly what needs to change for "
+        "each child."),
+        "(a) Oversight of children in need whose circumstances are not improving.",
+        "Yours sincerely",
+        "Rachel Ingram",
+    )
+    assert paragraphs_of("") == ()

@@ -13,7 +13,8 @@ Used twice, so that a merged PDF can be read by everyone and not only seen:
 The text is read from the appendix as the site publishes it (sanitised,
 sanitise.py) with pypdf, in its layout mode, which keeps the lines of the page
 and leaves an empty line where the page leaves a gap: a paragraph is a run of
-lines between gaps, its lines joined with spaces.  Tables become lines of
+lines up to a gap, a short line (a heading, a line of an address) or a list
+item, its lines joined with spaces (`paragraphs_of`).  Tables become lines of
 their cells; images have no text.  A page pypdf cannot read gives no text
 rather than stopping the build: the PDF itself stays the paper as published.
 
@@ -36,6 +37,10 @@ from ..sanitise import Unpublishable, published
 Paragraphs = tuple[str, ...]
 
 _SPACES = re.compile(r"\s+")
+_ITEM = re.compile(r"[\u2022\u25e6\u25aa\u25a0\u25cf\u2023\u2043\u2013*-] |\(?[0-9]{1,2}[.)] |\([a-z]{1,4}\) ")
+"""A line that starts a list item: a bullet or dash, '1.', '2)', '(a)', '(iv)'."""
+_SHORT = 0.6
+"""A line shorter than this part of the page's longest line ends its paragraph."""
 
 # pypdf warns through logging about odd fonts and streams: an officer can do nothing about those
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -43,16 +48,27 @@ _LOG = logging.getLogger(__name__)
 
 
 def paragraphs_of(layout_text: str) -> Paragraphs:
-    """The paragraphs of a page's text as pypdf's layout mode writes it (an empty line between paragraphs)."""
+    """The paragraphs of a page's text as pypdf's layout mode writes it.
+
+    A paragraph ends at an empty line (a gap on the page), and also after a short line: the lines
+    of a paragraph but its last fill the width, so a short line that is followed by another is a
+    heading, or one line of an address or a list.  A list item (a line that starts with a bullet
+    or an item number) starts a paragraph of its own.
+    """
+    lines = [_SPACES.sub(" ", line).strip() for line in layout_text.splitlines()]
+    width = max((len(line) for line in lines), default=0)
     found: list[str] = []
-    lines: list[str] = []
-    for line in [*layout_text.splitlines(), ""]:
-        words = _SPACES.sub(" ", line).strip()
-        if words:
-            lines.append(words)
-        elif lines:
-            found.append(" ".join(lines))
-            lines = []
+    current: list[str] = []
+    for line in [*lines, ""]:
+        if current and (not line or _ITEM.match(line)):
+            found.append(" ".join(current))
+            current = []
+        if not line:
+            continue
+        current.append(line)
+        if len(line) < _SHORT * width and not line.endswith("-"):
+            found.append(" ".join(current))
+            current = []
     return tuple(found)
 
 
