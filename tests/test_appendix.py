@@ -131,13 +131,15 @@ def _pack_page(case: dict[str, Any], number: int) -> int:
 
 
 def _placement(page: pikepdf.Page) -> tuple[float, ...]:
-    """The `cm` that places the merged appendix page (the operator before its `Do`)."""
+    """The `cm` that places the merged appendix page: before its form's `Do`, or opening a grafted page."""
     instructions = pikepdf.parse_content_stream(page)
     for k, (operands, operator) in enumerate(instructions):
         if str(operator) == "Do" and str(operands[0]).startswith("/MpAppendix"):
             assert str(instructions[k - 1].operator) == "cm"
             return tuple(float(v) for v in instructions[k - 1].operands)
-    raise AssertionError("no merged appendix page")
+    # a tagged page drawn with its own tags (appendix_tags.py): q, the placement, the page's own matrix...
+    assert [str(i.operator) for i in instructions[:3]] == ["q", "cm", "cm"]
+    return tuple(float(v) for v in instructions[1].operands)
 
 
 def _scale(matrix: tuple[float, ...]) -> float:
@@ -172,9 +174,9 @@ def test_a_landscape_a4_page_gets_a_landscape_pack_page_at_nearly_full_size(case
         portrait = pdf.pages[_pack_page(case, 2)]  # the peer review's second page is portrait: so is its page
         assert [round(float(v), 1) for v in portrait.mediabox] == [0, 0, round(A4_SHORT, 1), round(A4_LONG, 1)]
     runs = _runs(PdfReader(path), _pack_page(case, 1))
-    # 10 pt text of the source prints at 9.5 pt or more (pypdf reports it in the form's own space)
+    # 10 pt text of the source prints at 9.5 pt or more (drawn inline, with its tags: in the page's space)
     body = next(r for r in runs if r[0].startswith("The council knows its places"))
-    assert 9.5 <= body[3] * _scale(placed) <= 10.0
+    assert 9.5 <= body[3] <= 10.0
     # the page number and the stamp are printed for a landscape page: in the band at its foot, under the
     # appendix page (not over it, not sideways), the number in the middle and the stamp at the right
     number = next(r for r in runs if r[0] == "Page 1")
@@ -227,23 +229,94 @@ def _elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
     return found
 
 
-def test_each_merged_page_carries_its_text_for_assistive_technology(case: dict[str, Any]) -> None:
+def _marked_text(reader: PdfReader, index: int) -> dict[int, str]:
+    """The text drawn in each marked-content sequence (by MCID) of a page."""
+    texts: dict[int, str] = {}
+    open_: list[int | None] = []
+
+    def before(operator: bytes, operands: list[Any], cm: Any, tm: Any) -> None:
+        if operator == b"BDC":
+            props = operands[1] if len(operands) > 1 else None
+            open_.append(props.get("/MCID") if hasattr(props, "get") else None)
+        elif operator == b"BMC":
+            open_.append(None)
+        elif operator == b"EMC" and open_:
+            open_.pop()
+
+    def text(words: str, cm: Any, tm: Any, font: Any, size: Any) -> None:
+        mcid = next((m for m in reversed(open_) if m is not None), None)
+        if mcid is not None and words.strip():
+            texts[int(mcid)] = texts.get(int(mcid), "") + words
+
+    reader.pages[index].extract_text(visitor_operand_before=before, visitor_text=text)
+    return texts
+
+
+def _text_of(element: pikepdf.Dictionary, texts: dict[int, str]) -> str:
+    kids = element.get("/K")
+    out = []
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]) if kids is not None else []:
+        if isinstance(kid, int):
+            out.append(texts.get(int(kid), ""))
+        elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            out.append(_text_of(kid, texts))
+    return " ".join(w for w in out if w)
+
+
+def test_a_tagged_appendix_keeps_its_own_tags(case: dict[str, Any]) -> None:
+    path = case["out"] / case["agenda"]["file"]
+    reader = PdfReader(path)
+    with pikepdf.open(path) as pdf:
+        elements = _elements(pdf)
+        assert not [e for e in elements if e.S == pikepdf.Name.Figure and "Peer challenge" in str(e.get("/Alt"))]
+        grafts = [e for e in elements if e.S == pikepdf.Name.Div and str(e.get("/T", "")).startswith(
+            "Appendix 1: Peer challenge feedback, page ")]
+        assert [str(g.T) for g in grafts] == [f"Appendix 1: Peer challenge feedback, page {k} of 2" for k in (1, 2)]
+        for graft, k in zip(grafts, (1, 2), strict=True):
+            assert graft.Pg.objgen == pdf.pages[_pack_page(case, k)].obj.objgen
+            assert str(graft.P.S) == "/Art"  # inside the appendix's own element, in reading order
+        texts = _marked_text(reader, _pack_page(case, 1))
+        inside = _elements_below(grafts[0])
+        kinds = [str(e.S) for e in inside]
+        assert {"/H1", "/P", "/Table", "/THead", "/TH", "/TD"} <= set(kinds)
+        heading = next(e for e in inside if e.S == pikepdf.Name.H1)
+        assert _text_of(heading, texts) == "Peer challenge"
+        paragraphs = [_text_of(e, texts) for e in inside if e.S == pikepdf.Name.P]
+        assert paragraphs[:2] == ["The council knows its places well and its leadership is visible across the county.",
+                                  "Finances are sound, and the medium-term plan is realistic."]
+        assert [_text_of(e, texts) for e in inside if e.S == pikepdf.Name.TH] == ["Theme", "Finding"]
+        assert all(e.A.Scope == pikepdf.Name.Column for e in inside if e.S == pikepdf.Name.TH)
+        # the ParentTree maps each grafted MCID of the page to its element
+        tree = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)
+        entries = tree[int(pdf.pages[_pack_page(case, 1)].obj.StructParents)]
+        owned = {e.objgen for e in inside}
+        source_words = [(m, w) for m, w in texts.items() if w in ("Peer challenge", "Theme", "Sound reserves")]
+        assert len(source_words) == 3
+        assert all(entries[m].objgen in owned for m, _ in source_words)
+        assert "The peer team thanks everyone it met." in _text_of(grafts[1], _marked_text(reader, _pack_page(case, 2)))
+
+
+def _elements_below(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
+    found = []
+    kids = element.get("/K")
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]) if kids is not None else []:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            found += [kid, *_elements_below(kid)]
+    return found
+
+
+def test_an_untagged_appendix_page_carries_its_text_for_assistive_technology(case: dict[str, Any]) -> None:
     with pikepdf.open(case["out"] / case["agenda"]["file"]) as pdf:
-        figures = [e for e in _elements(pdf) if e.S == pikepdf.Name.Figure]
-        peer = [f for f in figures if "Peer challenge feedback" in str(f.Alt)]
-        plans = [f for f in figures if "Site plans" in str(f.Alt)]
-        assert len(peer) == 2 and len(plans) == 3
-        first = str(peer[0].ActualText)
-        # the page's text, paragraph by paragraph, in reading order
-        assert first.index("Peer challenge") < first.index("The council knows its places well and its "
-                                                           "leadership is visible across the county.")
-        assert "\n\nFinances are sound, and the medium-term plan is realistic.\n\n" in first
-        assert "Sound reserves" in first and "page 1 of 2" in str(peer[0].Alt)
-        assert "The peer team thanks everyone it met." in str(peer[1].ActualText)
-        assert "Plan of the depot site at a scale of 1 to 500." in str(plans[0].ActualText)  # untagged source
+        plans = [e for e in _elements(pdf) if e.S == pikepdf.Name.Figure and "Site plans" in str(e.get("/Alt"))]
+        assert len(plans) == 3
+        assert "page 1 of 3" in str(plans[0].Alt)
+        # the page's text, paragraph by paragraph
+        assert str(plans[0].ActualText) == "Plan of the depot site at a scale of 1 to 500."
+        assert str(plans[1].ActualText).startswith("Schedule of works, printed on US Letter.\n\n<script>")
         assert "Scanned table of room sizes." in str(plans[2].ActualText)
-        for figure, k in zip(peer, (1, 2), strict=True):
-            assert figure.Pg.objgen == pdf.pages[_pack_page(case, k)].obj.objgen
+        plans_doc = _document(case, "plans")
+        for figure, k in zip(plans, range(3), strict=True):
+            assert figure.Pg.objgen == pdf.pages[_pack_page(case, plans_doc["first_page"] + k)].obj.objgen
 
 
 def test_table_header_cells_carry_their_scope(case: dict[str, Any]) -> None:

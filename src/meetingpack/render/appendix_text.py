@@ -2,9 +2,10 @@
 
 Used twice, so that a merged PDF can be read by everyone and not only seen:
 
-- in the pack, the text of each appendix page becomes the /ActualText of the
-  Figure that holds it (render/pdf.py `_underlay`, render/tagging.py), so a
-  screen reader reads the letter, not only its description;
+- in the pack, the text of each page of an untagged appendix becomes the
+  /ActualText of the Figure that holds it (render/pdf.py `_underlay`,
+  render/tagging.py), so a screen reader reads the letter, not only its
+  description (a tagged appendix keeps its own tags: render/appendix_tags.py);
 - on the website, the text of a public appendix is published as a web page
   of its own, marked as converted from the PDF (site.py `pdf_text_page`), and
   so it is found by the search.  Never for an exempt appendix: the site only
@@ -17,9 +18,6 @@ lines up to a gap, a short line (a heading, a line of an address) or a list
 item, its lines joined with spaces (`paragraphs_of`).  Tables become lines of
 their cells; images have no text.  A page pypdf cannot read gives no text
 rather than stopping the build: the PDF itself stays the paper as published.
-
-The source's own structure tree (when the PDF is tagged) is not grafted into
-the pack's; the text is taken by layout for tagged and untagged PDFs alike.
 """
 
 from __future__ import annotations

@@ -32,7 +32,8 @@ of them.  Each page is painted once: the public front sheets and runs are
 written by WeasyPrint as one PDF (a piece of render/assemble.py), the members'
 front sheet and the exempt run as another (nothing of an exempt page reaches a
 public file), and each piece is finished once with pikepdf: appendix pages
-drawn in as tagged figures, page furniture marked as artifacts.  Every PDF is
+drawn in (a tagged one with its own tags, appendix_tags.py; an untagged one as a tagged
+figure with its text), page furniture marked as artifacts.  Every PDF is
 then made from page copies of the pieces (`assemble`), with its own structure
 tree, outline, links and page labels set so that a reader's "go to page 27"
 lands on printed page 27.  Rendering is a pure function of the meeting: the
@@ -60,7 +61,7 @@ from ..errors import BuildError
 from ..exempt import exempt_notice
 from ..resolve import Document, Item, ResolvedMeeting, local_target, long_date
 from ..sanitise import sanitise_pdf_object
-from . import appendix_pages, appendix_text, table_headers, tagging
+from . import appendix_pages, appendix_tags, appendix_text, table_headers, tagging
 from .assemble import Labels, Piece, assemble, write_piece
 from .documents import render_document
 from .fetch import ConfinedFetcher
@@ -429,8 +430,9 @@ def _underlays(runs: list[Run], offset: int) -> list[tuple[int, PackDocument, in
 def _finisher(underlays: list[tuple[int, PackDocument, int]]) -> Callable[[pikepdf.Pdf], None]:
     """What is mended once in each written piece: appendix pages drawn in, page furniture marked."""
     def finish(pdf: pikepdf.Pdf) -> None:
-        _underlay(pdf, underlays)
+        # furniture first: it is found by position, and a grafted appendix page's own text may lie in the bands
         tagging.mark_page_furniture(pdf, top=FURNITURE_TOP, bottom=FURNITURE_BOTTOM)
+        _underlay(pdf, underlays)
         table_headers.add_scope(pdf)
     return finish
 
@@ -454,6 +456,9 @@ def _underlay(pdf: pikepdf.Pdf, underlays: list[tuple[int, PackDocument, int]]) 
             rect = appendix_pages.frame(width, height, FOOTER_BAND)
             placement = target.calc_form_xobject_placement(form, name, rect, allow_shrink=True, allow_expand=True)
             alt = f"{doc.heading}, page {k + 1} of {doc.pdf_pages}. {doc.description}".strip()
+            if appendix_tags.graft(pdf, index, opened[doc.source], k, placement, form,
+                                   f"{doc.heading}, page {k + 1} of {doc.pdf_pages}", alt):
+                continue  # a tagged page, drawn with its own tags
             tagging.add_underlay_figure(pdf, index, b"q\n" + placement + b"\nQ\n", alt,
                                         actual_text=appendix_text.page_text(doc.source, k))
     finally:
