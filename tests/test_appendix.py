@@ -401,3 +401,25 @@ def test_paragraphs_end_at_gaps_short_lines_and_list_items() -> None:
         "Rachel Ingram",
     )
     assert paragraphs_of("") == ()
+
+
+@pytest.mark.parametrize("extra", [b"BI /W 1 /H 1 /CS /G /BPC 8 ID \x00 EI", b"EMC", b"Q"])
+def test_a_tagged_page_that_cannot_be_grafted_is_left_for_the_figure(extra: bytes) -> None:
+    from meetingpack.render import appendix_tags
+
+    with pikepdf.open(io.BytesIO(_pdf([("A4", "<p>Target page.</p>")], tagged=True))) as pack, \
+            pikepdf.open(io.BytesIO(_pdf([("A4", "<p>Source page.</p>")], tagged=True))) as source:
+        form = pack.copy_foreign(source.pages[0].as_form_xobject())
+        name = pack.pages[0].add_resource(form, pikepdf.Name.XObject)
+        placement = pack.pages[0].calc_form_xobject_placement(form, name, pikepdf.Rectangle(0, 36, 595, 842))
+        before = pack.pages[0].obj.Contents.read_bytes()
+        assert appendix_tags.graft(pack, 0, source, 0, placement, form, "Appendix", "Appendix, page 1 of 1.")
+        assert pack.pages[0].obj.Contents[0].read_bytes().startswith(b"q\n")  # drawn, with its tags
+        source.pages[0].contents_add(extra)
+        fresh = pikepdf.open(io.BytesIO(_pdf([("A4", "<p>Target page.</p>")], tagged=True)))
+        form = fresh.copy_foreign(source.pages[0].as_form_xobject())
+        name = fresh.pages[0].add_resource(form, pikepdf.Name.XObject)
+        placement = fresh.pages[0].calc_form_xobject_placement(form, name, pikepdf.Rectangle(0, 36, 595, 842))
+        assert not appendix_tags.graft(fresh, 0, source, 0, placement, form, "Appendix", "Appendix, page 1 of 1.")
+        assert fresh.pages[0].obj.Contents.read_bytes() == before  # nothing drawn: the figure is drawn instead
+        fresh.close()
