@@ -79,6 +79,8 @@ class _Graft:
         self.names: dict[tuple[str, str], Name] = {}
         self.mcids: dict[int, int] = {}
         self.owners: dict[int, Dictionary] = {}  # new MCID -> new element
+        self.instructions: list[pikepdf.ContentStreamInstruction] = []
+        self.marked_at: dict[int, list[int]] = {}  # new MCID -> where its BDC operators are in `instructions`
 
     # -- content
 
@@ -99,9 +101,10 @@ class _Graft:
             self.names[key] = new
         return self.names[key]
 
-    def content(self, base: int) -> bytes:
+    def content(self, base: int) -> None:
+        """Read the page's content into `instructions`, resources renamed and MCIDs moved to `base` on."""
         instructions = pikepdf.parse_content_stream(self.page)
-        out = []
+        out: list[pikepdf.ContentStreamInstruction] = []
         depth = marked = 0
         for instruction in instructions:
             if isinstance(instruction, pikepdf.ContentStreamInlineImage):
@@ -146,12 +149,26 @@ class _Graft:
                     if not isinstance(copied, Dictionary):
                         raise _NotGraftable("marked-content properties hold objects")
                     copied.MCID = new
+                    self.marked_at.setdefault(new, []).append(len(out))
                     operands[1] = copied
                 elif isinstance(operands[1], Name):
                     operands[1] = self._name("/Properties", operands[1])
             out.append(pikepdf.ContentStreamInstruction(operands, instruction.operator))
         if marked:
             raise _NotGraftable("unbalanced marked content")
+        self.instructions = out
+
+    def drawing(self) -> bytes:
+        """The content, with marked content that no copied element owns made an artifact.
+
+        The source's own content may carry MCIDs of elements its tree does not reach (WeasyPrint's page
+        margin boxes, #1836): kept as marked content, they would be content of no element in the pack.
+        """
+        out = list(self.instructions)
+        for mcid, places in self.marked_at.items():
+            if mcid not in self.owners:
+                for at in places:
+                    out[at] = pikepdf.ContentStreamInstruction([Name.Artifact], pikepdf.Operator("BMC"))
         return pikepdf.unparse_content_stream(out)
 
     # -- structure
@@ -261,8 +278,9 @@ def graft(pdf: pikepdf.Pdf, index: int, source: pikepdf.Pdf, k: int, placement: 
         sequences, _ = tagging._scan(pikepdf.parse_content_stream(target), tagging._page_resources(target))
         base = max([len(entries)] + [seq.mcid + 1 for seq in sequences])
         graft_ = _Graft(pdf, index, source, k, f"MpA{index + 1}", alt)
-        body = graft_.content(base)
+        graft_.content(base)
         tops = graft_.structure(source_root.get("/RoleMap"))
+        body = graft_.drawing()
     except _NotGraftable:
         return False
     except Exception:  # noqa: BLE001 - anything odd in a source page: drawn as a figure, as an untagged page is
