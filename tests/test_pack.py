@@ -298,6 +298,17 @@ def _struct_elements(pdf: Any) -> list[Any]:
     return found
 
 
+def _struct_elements_below(element: Any) -> list[Any]:
+    import pikepdf
+
+    kids = element.get("/K")
+    found = []
+    for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]) if kids is not None else []:
+        if isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
+            found += [kid, *_struct_elements_below(kid)]
+    return found
+
+
 def test_structure_tree_has_headings_tables_figures_and_no_stray_furniture(built: Built) -> None:
     import pikepdf
 
@@ -313,13 +324,16 @@ def test_structure_tree_has_headings_tables_figures_and_no_stray_furniture(built
         headers = [str(h) for e in elements if str(e.S) == "/TD" and "/A" in e and "/Headers" in e.A
                    for h in e.A.Headers]
         assert ids and headers and set(headers) <= ids
-        # each merged page of the existing PDF is a Figure with alternative text, on its own page
-        figures = [e for e in elements if str(e.S) == "/Figure" and "Letter from Ofsted" in str(e.get("/Alt", ""))]
+        # each merged page of the existing PDF, which is tagged, keeps its own tags: under one titled /Div on
+        # its own page (tests/test_appendix.py; an untagged PDF's page is a Figure with alternative text)
+        figures = [e for e in elements if str(e.S) == "/Div" and "Letter from Ofsted" in str(e.get("/T", ""))]
         assert len(figures) == 3
         for k, figure in enumerate(figures):
             page_index = entry["front_sheet_pages"] + letter["first_page"] - 1 + k
             assert figure.Pg.objgen == pdf.pages[page_index].obj.objgen
-            assert f"page {k + 1} of 3" in str(figure.Alt)
+            assert f"page {k + 1} of 3" in str(figure.T)
+            assert "/P" in {str(e.S) for e in _struct_elements_below(figure)}
+        assert {"/H1", "/H2", "/L", "/LI"} <= {str(e.S) for f in figures for e in _struct_elements_below(f)}
         # page furniture is not content: no marked content points at an element outside the tree
         reachable = {e.objgen for e in elements}
         tree = pikepdf.NumberTree(pdf.Root.StructTreeRoot.ParentTree)

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from .errors import Report
 from .resolve import ResolvedMeeting
-from .site import document_path, pdf_path
+from .site import document_path, pdf_path, pdf_text_path
 
 SITE_NAMES = ("index.html", "wards", "councillors", "search", "accessibility", "assets", "pagefind", "calendar.ics",
               "papers.atom", "sitemap.xml")
@@ -54,6 +54,8 @@ def _meeting_outputs(meeting: ResolvedMeeting) -> list[tuple[str, Owner]]:
             out.append((page, Owner(f"'{name}'", yaml, line, col)))
             if doc.kind != "pdf":
                 out.append((page.removesuffix("/index.html") + ".pdf", Owner(f"the PDF of '{name}'", yaml, line, col)))
+            else:
+                out.append((pdf_text_path(meeting, item, doc), Owner(f"the text of '{name}'", yaml, line, col)))
     for own in (meeting.minutes, meeting.decisions):
         if own is not None:
             out.append((document_path(meeting, None, own), Owner(f"'{own.source.path.name}'", str(own.source.path))))

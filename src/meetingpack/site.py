@@ -29,6 +29,7 @@ from .exempt import exempt_notice
 from .load import DocumentSource, Project
 from .members import STATUS_WORDS, Person, Register, build_register, councillor_path
 from .records import CommitteeRecords
+from .render.appendix_text import pdf_text
 from .render.diff import diff_html
 from .render.documents import render_document
 from .render.markdown import LinkTarget
@@ -135,6 +136,8 @@ class Paper:
     """Where it is in the pack."""
     revisions: tuple[VersionLink, ...] = ()
     """Its earlier versions, if it was revised after publication."""
+    text: str | None = None
+    """For an existing PDF: its text as a web page (`pdf_text_page`), by meeting-relative path."""
 
 
 def papers(meeting: ResolvedMeeting, item: Item, packs: MeetingPacks) -> list[Paper]:
@@ -146,7 +149,8 @@ def papers(meeting: ResolvedMeeting, item: Item, packs: MeetingPacks) -> list[Pa
         if doc.kind == "pdf":
             size, count = len(published_bytes(doc.source.path)), len(doc.pdf_pages)
             out.append(Paper(doc, None, pdf_path, size, count, packs.documents.get(doc_id),
-                             version_links(item, doc)))
+                             version_links(item, doc),
+                             text=pdf_text_path(meeting, item, doc).removeprefix(meeting.url_path + "/")))
             continue
         cut = packs.document_pdfs.get(doc_id)
         out.append(Paper(doc, f"{item.slug}/{doc.slug}/index.html", pdf_path, cut.size if cut else 0,
@@ -279,6 +283,24 @@ def linked_items(meeting: ResolvedMeeting, listed: dict[int, list[Paper]], recor
             if listed.get(item.number) or records.answered_by(meeting, item)}
 
 
+def pdf_text_path(meeting: ResolvedMeeting, item: Item, doc: Document) -> str:
+    """Where the text of an existing PDF is published as a web page: beside the PDF, named like it."""
+    return f"{meeting.url_path}/{item.slug}/{doc.slug}/index.html"
+
+
+def pdf_text_page(env: jinja2.Environment, meeting: ResolvedMeeting, item: Item, doc: Document,
+                  packs: MeetingPacks) -> Output:
+    """The web page of a public existing PDF: its text, converted from the PDF and marked as such.
+
+    Only ever called for a public paper (`item.public_documents`): an exempt PDF's text is never read here.
+    """
+    path = pdf_text_path(meeting, item, doc)
+    pages = packs.documents.get(f"{item.slug}-{doc.slug}")
+    return _page(env, path, "site/document.html", site=meeting.site, meeting=meeting, doc=doc, item=item,
+                 body="", headings=[], pages=pages, pdf=None, pdf_name=f"../{doc.slug}.pdf",
+                 converted=pdf_text(doc.source.path), pdf_size=len(published_bytes(doc.source.path)))
+
+
 def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs: MeetingPacks,
                         records: CommitteeRecords) -> list[Output]:
     """The pages of one meeting: the meeting, each item, each public document, and the public PDFs."""
@@ -294,6 +316,7 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
         for doc in item.public_documents:
             if doc.kind == "pdf":
                 out.append(Output(document_path(meeting, item, doc), published_bytes(doc.source.path)))
+                out.append(pdf_text_page(env, meeting, item, doc, packs))
             elif f"{item.slug}-{doc.slug}" in packs.document_pdfs:
                 out.append(Output(f"{folder}/{doc.slug}.pdf", packs.document_pdfs[f"{item.slug}-{doc.slug}"].pdf))
             out.extend(_document_pages(env, meeting, item, doc, packs, records.topic_links))

@@ -33,7 +33,8 @@ of them.  Each page is painted once: the public front sheets and runs are
 written by WeasyPrint as one PDF (a piece of render/assemble.py), the members'
 front sheet and the exempt run as another (nothing of an exempt page reaches a
 public file), and each piece is finished once with pikepdf: appendix pages
-drawn in as tagged figures, page furniture marked as artifacts.  Every PDF is
+drawn in (a tagged one with its own tags, appendix_tags.py; an untagged one as a tagged
+figure with its text), page furniture marked as artifacts.  Every PDF is
 then made from page copies of the pieces (`assemble`), with its own structure
 tree, outline, links and page labels set so that a reader's "go to page 27"
 lands on printed page 27.  Rendering is a pure function of the meeting: the
@@ -62,7 +63,7 @@ from ..errors import BuildError
 from ..exempt import exempt_notice
 from ..resolve import Document, Item, ResolvedMeeting, local_target, long_date
 from ..sanitise import sanitise_pdf_object
-from . import tagging
+from . import appendix_pages, appendix_tags, appendix_text, table_headers, tagging
 from .assemble import Labels, Piece, assemble, write_piece
 from .documents import render_document
 from .fetch import ConfinedFetcher
@@ -90,6 +91,8 @@ class PackDocument:
     description: str = ""
     landscape: bool = False
     blocks: list[str] = field(default_factory=list)
+    landscape_pages: list[bool] = field(default_factory=list)
+    """For an existing PDF: whether each of its pages gets a landscape pack page (appendix_pages.py)."""
 
 
 @dataclass
@@ -354,7 +357,8 @@ def _entry_documents(renderer: _Renderer, entry: PackEntry, run: Run, linker: _L
         if doc.kind == "pdf":
             entry.documents.append(PackDocument(doc_id, doc.kind, doc.title, doc.heading,
                                                 pdf_pages=len(doc.pdf_pages), source=doc.source.path,
-                                                description=doc.source.ref.description))
+                                                description=doc.source.ref.description,
+                                                landscape_pages=appendix_pages.landscape_pages(doc.pdf_pages)))
             continue
         base = doc.source.path.parent
         rendered = render_document(
@@ -456,8 +460,10 @@ def _underlays(runs: list[Run], offset: int) -> list[tuple[int, PackDocument, in
 def _finisher(underlays: list[tuple[int, PackDocument, int]]) -> Callable[[pikepdf.Pdf], None]:
     """What is mended once in each written piece: appendix pages drawn in, page furniture marked."""
     def finish(pdf: pikepdf.Pdf) -> None:
-        _underlay(pdf, underlays)
+        # furniture first: it is found by position, and a grafted appendix page's own text may lie in the bands
         tagging.mark_page_furniture(pdf, top=FURNITURE_TOP, bottom=FURNITURE_BOTTOM)
+        _underlay(pdf, underlays)
+        table_headers.add_scope(pdf)
     return finish
 
 
@@ -477,10 +483,14 @@ def _underlay(pdf: pikepdf.Pdf, underlays: list[tuple[int, PackDocument, int]]) 
             # WeasyPrint's pages share one resource dictionary: one name per page that draws an appendix page
             name = target.add_resource(form, pikepdf.Name.XObject, name=pikepdf.Name(f"/MpAppendixP{index + 1}"))
             width, height = (float(v) for v in target.mediabox[2:4])
-            rect = pikepdf.Rectangle(0, FOOTER_BAND, width, height)
+            rect = appendix_pages.frame(width, height, FOOTER_BAND)
             placement = target.calc_form_xobject_placement(form, name, rect, allow_shrink=True, allow_expand=True)
             alt = f"{doc.heading}, page {k + 1} of {doc.pdf_pages}. {doc.description}".strip()
-            tagging.add_underlay_figure(pdf, index, b"q\n" + placement + b"\nQ\n", alt)
+            if appendix_tags.graft(pdf, index, opened[doc.source], k, placement, form,
+                                   f"{doc.heading}, page {k + 1} of {doc.pdf_pages}", alt):
+                continue  # a tagged page, drawn with its own tags
+            tagging.add_underlay_figure(pdf, index, b"q\n" + placement + b"\nQ\n", alt,
+                                        actual_text=appendix_text.page_text(doc.source, k))
     finally:
         for appendix in opened.values():
             appendix.close()

@@ -374,7 +374,7 @@ def _detach(element: Dictionary) -> None:
 # -- the public functions --------------------------------------------------------------------------
 
 
-def add_underlay_figure(pdf: pikepdf.Pdf, page_index: int, content: bytes, alt: str) -> None:
+def add_underlay_figure(pdf: pikepdf.Pdf, page_index: int, content: bytes, alt: str, actual_text: str = "") -> None:
     """Prepend `content` (drawing operators, already balanced q/Q) to page `page_index` as a tagged Figure with `alt`.
 
     The drawing becomes `/Figure <</MCID n>> BDC ... EMC` at the start of the page's content, so
@@ -386,6 +386,8 @@ def add_underlay_figure(pdf: pikepdf.Pdf, page_index: int, content: bytes, alt: 
 
     A PDF without a structure tree gets the drawing prepended untagged: there is nothing to tag into.
     An empty `alt` is refused, because a Figure without alternative text fails PDF/UA anyway.
+    A non-empty `actual_text` (the text the drawing shows: render/appendix_text.py) becomes the
+    Figure's /ActualText, so that assistive technology can read the page, not only its description.
     """
     if not alt.strip():
         raise ValueError("a merged page needs alternative text")
@@ -409,6 +411,8 @@ def add_underlay_figure(pdf: pikepdf.Pdf, page_index: int, content: bytes, alt: 
 
     figure = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name.Figure, Alt=pikepdf.String(alt),
                                           Pg=page.obj, K=mcid))
+    if actual_text.strip():
+        figure.ActualText = pikepdf.String(actual_text)
     _, drawn = _scan(pikepdf.parse_content_stream(pikepdf.Stream(pdf, content)), resources, catch_all=True)
     if drawn.points and drawn.placeable:
         xs = [x for x, _ in drawn.points]
