@@ -297,6 +297,7 @@ def pdf_text_page(env: jinja2.Environment, meeting: ResolvedMeeting, item: Item,
     path = pdf_text_path(meeting, item, doc)
     pages = packs.documents.get(f"{item.slug}-{doc.slug}")
     return _page(env, path, "site/document.html", site=meeting.site, meeting=meeting, doc=doc, item=item,
+                 title=Markup("<h1>{}</h1>").format(doc.heading), versions=(), version=None,
                  body="", headings=[], pages=pages, pdf=None, pdf_name=f"../{doc.slug}.pdf",
                  converted=pdf_text(doc.source.path), pdf_size=len(published_bytes(doc.source.path)))
 
