@@ -132,8 +132,11 @@ def test_nothing_of_an_exempt_papers_revision_is_published(out: Path) -> None:
 
 def test_items_without_papers_are_not_links_and_show_their_minute(out: Path) -> None:
     page = read(out, f"{MEETING}/index.html")
-    for n in (1, 2, 5, 6):  # procedural items, the work programme (a note only), the exempt item
+    for n in (1, 2, 5):  # procedural items, the work programme (a note only): told on the meeting page
         assert f'item-{n}/index.html"' not in page
+        assert not (out / MEETING / f"item-{n}").exists()  # and no page saying only "no papers"
+    # the exempt item keeps its page (its notice; work plans link to it), linked like every item with a page
+    assert 'item-6/index.html">Write-off of a business rates debt</a>' in page
     assert '<span class="item-title">Forward work programme</span>' in page
     assert '<a href="minutes/index.html#minute-5">Minute 5</a> records what was decided.' in page
     assert 'href="../../audit/2026-03-10/item-3/index.html">Treasury management' in page

@@ -276,11 +276,12 @@ def item_minutes(meeting: ResolvedMeeting) -> dict[int, tuple[int, str]]:
 
 
 def linked_items(meeting: ResolvedMeeting, listed: dict[int, list[Paper]], records: CommitteeRecords) -> set[int]:
-    """The items whose page says more than the meeting's agenda does: those with public papers, or answering
-    earlier resolutions.  The others (procedural items, exempt items) are listed without a link, so that
-    nobody follows a link to a page that says only that there are no papers."""
+    """The items with a page of their own, linked from the meeting's page: those with public papers, answering
+    earlier resolutions, or exempt (work plans and the committee's page link to an exempt item's notice).
+    The others (procedural items) are told in full on the meeting's page and get no page, so that nobody
+    follows a link to a page that says only that there are no papers."""
     return {item.number for item in meeting.items
-            if listed.get(item.number) or records.answered_by(meeting, item)}
+            if listed.get(item.number) or records.answered_by(meeting, item) or item.exempt}
 
 
 def pdf_text_path(meeting: ResolvedMeeting, item: Item, doc: Document) -> str:
@@ -302,12 +303,19 @@ def pdf_text_page(env: jinja2.Environment, meeting: ResolvedMeeting, item: Item,
                  converted=pdf_text(doc.source.path), pdf_size=len(published_bytes(doc.source.path)))
 
 
+def item_pages(meeting: ResolvedMeeting, packs: MeetingPacks, records: CommitteeRecords) -> set[int]:
+    """The items that get a page of their own (`linked_items`); the others are told in full on the meeting's
+    page (title, note, minute, webcast time), and open data points at their entry there."""
+    return linked_items(meeting, {item.number: papers(meeting, item, packs) for item in meeting.items}, records)
+
+
 def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs: MeetingPacks,
                         records: CommitteeRecords) -> list[Output]:
     """The pages of one meeting: the meeting, each item, each public document, and the public PDFs."""
     base = meeting.url_path
     listed = {item.number: papers(meeting, item, packs) for item in meeting.items}
     minutes_of = item_minutes(meeting)
+    linked = linked_items(meeting, listed, records)
     out = [Output(pdf_file(meeting, pack), pack.pdf) for pack in packs.public]
     for item in meeting.items:
         folder = f"{base}/{item.slug}"
@@ -322,6 +330,8 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
                 out.append(Output(f"{folder}/{doc.slug}.pdf", packs.document_pdfs[f"{item.slug}-{doc.slug}"].pdf))
             out.extend(_document_pages(env, meeting, item, doc, packs, records.topic_links))
             out.extend(_revision_pages(env, meeting, item, doc))
+        if item.number not in linked:  # a page saying only "there are no papers" helps nobody
+            continue
         out.append(_page(env, f"{folder}/index.html", "site/item.html", site=meeting.site, meeting=meeting,
                          item=item, papers=listed[item.number], answers=records.answered_by(meeting, item),
                          pages=packs.items.get(item.number), item_pdf=item_pdf,
@@ -335,7 +345,7 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
     from .opendata import meeting_json_ld  # not at the top: opendata imports this module
     out.append(_page(env, f"{base}/index.html", "site/meeting.html", site=meeting.site, meeting=meeting,
                      packs=packs, downloads=downloads, exempt_notice=exempt_notice, json_ld=meeting_json_ld(meeting),
-                     papers=listed, linked=linked_items(meeting, listed, records), minutes_of=minutes_of,
+                     papers=listed, linked=linked, minutes_of=minutes_of,
                      decisions=records.of_meeting(meeting), meetings=records.meetings,
                      members=records.meeting_members(meeting), substitutes=records.meeting_substitutes(meeting),
                      status_words=STATUS_WORDS))
