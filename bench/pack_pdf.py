@@ -494,6 +494,8 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
 
     env, meeting, warnings = _load(project_dir)
     capture: dict[str, object] | None = {} if variant == "capture" else None
+    if capture is not None:  # B lays out each run whole: capture the runs' HTML, not their chunks'
+        _whole_runs()
     phases = Phases()
     real_tagging = _install(phases, capture)
     captured = None
@@ -590,6 +592,15 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
             run["html"] = name
         (workdir / "captured.json").write_text(json.dumps(capture), encoding="utf-8")
     return result
+
+
+def _whole_runs() -> None:
+    """Lay every run out whole, as before render/chunks.py (nothing to do in code without it)."""
+    try:
+        from meetingpack.render import chunks
+    except ImportError:
+        return
+    chunks.SPLIT_ABOVE = 10**9
 
 
 def _chunk_stats() -> list:
