@@ -15,12 +15,14 @@ import io
 import re
 import textwrap
 from pathlib import Path
+from types import SimpleNamespace
 
 import pikepdf
 import pytest
 from pypdf import PdfReader
 
 from meetingpack.commands.check import check_project
+from meetingpack.engine import executor
 from meetingpack.render import chunks
 from meetingpack.render.pdf import MeetingPacks, render_packs
 from meetingpack.render.templates import make_environment
@@ -332,3 +334,12 @@ def test_the_build_cache_hears_of_every_file_a_worker_read(renders: dict) -> Non
     inputs = renders["chunked-2"].inputs
     assert any(path.endswith("depot-plan.svg") for path in inputs)  # read in a worker only
     assert inputs == renders["whole"].inputs
+
+
+def test_a_build_of_one_meeting_gives_its_chunks_the_cores(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    asked: list[int] = []
+    monkeypatch.setattr(executor, "render_packs", lambda env, meeting, workers=1: asked.append(workers))
+    meeting = SimpleNamespace(url_path="planning/2026-06-15")
+    list(executor.render_all(tmp_path, [meeting], 3, lambda message: None))  # type: ignore[list-item]
+    list(executor.render_all(tmp_path, [meeting], 1, lambda message: None))  # type: ignore[list-item]
+    assert asked == [3, 1]

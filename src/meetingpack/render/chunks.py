@@ -285,8 +285,8 @@ def lay_out(setting: Setting, run: Run, planned: list[list[PackEntry]], xrefs: d
     jobs, guess = [], run.start
     for n, chunk in enumerate(planned):
         jobs.append(Job(f"{run.key}-{n + 1}", chunk, guess, n == 0))
-        pages = round(sum(_estimate(e) for e in chunk))
-        guess += pages + pages % 2
+        estimated = round(sum(_estimate(e) for e in chunk))
+        guess += estimated + estimated % 2
     laid = run_jobs(setting, jobs, workers)
     items = [item for n, (job, result) in enumerate(zip(jobs, laid, strict=True))
              for item in _items(result, n, job.entries, job.first_page, None, xrefs)]
