@@ -13,7 +13,9 @@ each rendered once:
 Within a run each item starts on a right-hand (odd) page; blank pages say
 "This page is intentionally left blank"; a run that ends on an odd page gets
 a blank page so that the next run starts on an odd page too.  Existing PDF
-appendices are reserved as empty pages and drawn in afterwards.
+appendices are reserved as empty pages and drawn in afterwards.  A big run is
+laid out in chunks of whole items, on spare cores when there are some, and
+reads exactly as if laid out whole (render/chunks.py).
 
 The packs are then assembled from those same laid-out pages, each behind its
 own front sheet (rendered last, because it prints the page ranges):
