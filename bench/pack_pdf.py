@@ -28,6 +28,12 @@ What it does:
        target of issue 11 (all of them <= 1.25 x B);
    A2 before, with `--before SRC`: A2 with meetingpack imported from another checkout's src/
        (PYTHONPATH), in the same rounds, so that old and new code are measured side by side.
+   A3  with `--two-cores`: A with `workers=2`: a big run's chunks (render/chunks.py) laid out and
+       written on two forked processes, the numbers and the rest in this one (issue 11, item 6: <= 0.6 x B).
+       The chunks are the same in A (there laid out one after the other), so A3 and A write the same
+       bytes.  Besides wall time, A3 reports the children's CPU time and a critical path: this
+       process's CPU plus, for each batch of chunk jobs, the longer of its busiest job and its
+       jobs' CPU shared over two workers: what a quiet two-core machine would take.
    B'  with `--same-gc`: B inside `render_packs`' collector settings (`_fewer_collections`: the
        objects before layout frozen, first threshold 50,000).  B runs with Python's defaults, and
        the collector took about 30% of it; A2/B' says what the pack costs over WeasyPrint when
@@ -94,7 +100,10 @@ VARIANTS = {
     "weasyprint-gc": "B' B with the pack's collector",
     "pack-all": "A2 every PDF of the meeting",
     "pack-all-before": "A2 before (--before)",
+    "pack-2cores": "A3 A, chunks on 2 processes",
 }
+TARGET_TWO_CORES = 0.6
+"""Issue 11, item 6: the pack on 2 cores <= 0.6 x one single-process WeasyPrint render of the same pages (B)."""
 
 # Pages of the finished pack ~= FIXED_PAGES + TOPIC_ITEMS * (PAGES_PER_REPORT + PAGES_PER_SECTION * s),
 # fitted on this content (s = 6 gave 132 pages, s = 12 gave 200); `--pages` solves it for s, the background
@@ -485,6 +494,8 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
 
     env, meeting, warnings = _load(project_dir)
     capture: dict[str, object] | None = {} if variant == "capture" else None
+    if capture is not None:  # B lays out each run whole: capture the runs' HTML, not their chunks'
+        _whole_runs()
     phases = Phases()
     real_tagging = _install(phases, capture)
     captured = None
@@ -518,7 +529,8 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
 
     def pack() -> tuple[list[bytes], int, int]:
         nonlocal packs
-        packs = pdfmod.render_packs(env, meeting, item_pdfs=(variant == "pack-all"))
+        more = {"workers": 2} if variant == "pack-2cores" else {}  # (code before chunks has no `workers`)
+        packs = pdfmod.render_packs(env, meeting, item_pdfs=(variant == "pack-all"), **more)
         files = [*packs.public, *([packs.members] if packs.members else []), *packs.item_pdfs.values(),
                  *{id(p.pdf): p for p in packs.document_pdfs.values()}.values()]
         return [packs.agenda.pdf], packs.agenda.total_pages, len(files)  # PDFs the build writes
@@ -532,12 +544,20 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
             with pdfmod._fewer_collections():
                 return weasyprint_alone()
     usage = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    chunk_stats = _chunk_stats()
     gc_timer.active = True
     start, cpu_start = time.perf_counter(), time.process_time()
     written, pages, outputs = call(work)
     seconds, cpu_seconds = time.perf_counter() - start, time.process_time() - cpu_start
     gc_timer.active = False
     faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - usage.ru_minflt
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    children_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
+    batches = [[cpu for _, cpu in batch] for batch in chunk_stats]
+    # what a quiet 2-core machine would take: the parent's own CPU plus, per batch of chunk jobs run in
+    # worker processes, the longer of its busiest job and its jobs shared out over the 2 workers
+    critical = cpu_seconds + (sum(max(max(b), sum(b) / 2) for b in batches) if variant == "pack-2cores" else 0.0)
     if packs is not None and not (packs.supplements and packs.members is not None):
         sys.exit("the synthetic meeting must have a supplement and an exempt item")
     peak = _proc_status_kib("VmHWM")
@@ -555,6 +575,7 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
         "gc_collections": gc_timer.count, "body_layout_pages": phases.body_layout_pages,
         "peak_rss_mib": _mib(peak), "baseline_rss_mib": _mib(baseline), "ru_maxrss_mib": _mib(maxrss),
         "phases": phases.seconds, "calls": phases.calls, "real_tagging": real_tagging, "warnings": warnings,
+        "children_cpu_seconds": children_cpu, "critical_path_seconds": critical, "chunk_jobs": chunk_stats,
     }
     if packs is not None:
         result["front_pages"] = packs.agenda.front_pages
@@ -571,6 +592,25 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
             run["html"] = name
         (workdir / "captured.json").write_text(json.dumps(capture), encoding="utf-8")
     return result
+
+
+def _whole_runs() -> None:
+    """Lay every run out whole, as before render/chunks.py (nothing to do in code without it)."""
+    try:
+        from meetingpack.render import chunks
+    except ImportError:
+        return
+    chunks.SPLIT_ABOVE = 10**9
+
+
+def _chunk_stats() -> list:
+    """render/chunks.py's record of the chunk jobs run (emptied now, filled during the timed work); [] before it."""
+    try:
+        from meetingpack.render import chunks
+    except ImportError:
+        return []
+    chunks.STATS.clear()
+    return chunks.STATS
 
 
 DEPTHS = (0, 25, 50, 75, 100, 125, 150)
@@ -757,6 +797,25 @@ def report(results: dict[str, list[dict[str, object]]], info: dict[str, object],
         print(f"{'':24} {runs[0]['outputs']} PDFs, {runs[0]['pdf_bytes'] / 1e6:.2f} MB, from "
               f"{runs[0]['meeting_pages']} numbered pages; B wrote {alone[0]['pages']} pages in "
               f"{alone[0]['outputs']} PDFs, {alone[0]['bytes'] / 1e6:.2f} MB")
+    if "pack-2cores" in results:
+        two = results["pack-2cores"]
+        print(f"A3 (chunks on 2 processes): parent CPU {_median([r['cpu_seconds'] for r in two]):.2f} s, children CPU "
+              f"{_median([r['children_cpu_seconds'] for r in two]):.2f} s, critical path "
+              f"{_median([r['critical_path_seconds'] for r in two]):.2f} s (medians); chunk jobs of round 1: "
+              + "; ".join(", ".join(f"{k} {c:.2f}" for k, c in batch) for batch in two[0]["chunk_jobs"]))
+        for base in ("weasyprint", "weasyprint-gc"):
+            if base not in results:
+                continue
+            name = "A3/B" if base == "weasyprint" else "A3/B'"
+            wall = [a["seconds"] / b["seconds"] for a, b in zip(two, results[base])]
+            path = [a["critical_path_seconds"] / b["cpu_seconds"] for a, b in zip(two, results[base])]
+            for label, ratios in ((f"{name} wall", wall), (f"{name} crit.path/CPU", path)):
+                met = "met in every round" if max(ratios) <= TARGET_TWO_CORES else "NOT met in every round"
+                print(f"{label + ', rounds:':24} {' '.join(f'{x:.3f}' for x in ratios)}  median {_median(ratios):.3f} "
+                      f"(range {min(ratios):.3f}-{max(ratios):.3f}; target <= {TARGET_TWO_CORES}: {met})")
+        one = [a["seconds"] / b["seconds"] for a, b in zip(two, results["pack"])]
+        print(f"{'A3/A wall, rounds:':24} {' '.join(f'{x:.3f}' for x in one)}  median {_median(one):.3f}  "
+              "(wall on a shared machine says how busy it was, not what the code does)")
     if "pack-all" in results and "pack-all-before" in results:
         now = [a["seconds"] / b["seconds"] for a, b in zip(results["pack-all"], results["pack-all-before"])]
         print(f"{'A2 now/before, rounds:':24} {' '.join(f'{x:.3f}' for x in now)}  median {_median(now):.3f}")
@@ -797,6 +856,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-items", action="store_true", help="skip variant A2 (pack with per-item PDFs)")
     parser.add_argument("--same-gc", action="store_true",
                         help="also time B' : B inside render_packs' collector settings (_fewer_collections)")
+    parser.add_argument("--two-cores", action="store_true",
+                        help="also time A3: A with its big runs' chunks laid out on 2 processes (render/chunks.py)")
     parser.add_argument("--before", type=Path,
                         help="also time A2 with meetingpack imported from this src/ folder (another checkout, e.g. "
                              "`git worktree add /tmp/before <commit>` then /tmp/before/src), side by side")
@@ -838,7 +899,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         print(f"Capture run: {capture['pages']} pages; starting {args.repeat} rounds ...", flush=True)
         variants = ["pack", "weasyprint"] + ([] if args.no_items else ["pack-all"]) \
-            + (["pack-all-before"] if args.before else []) + (["weasyprint-gc"] if args.same_gc else [])
+            + (["pack-all-before"] if args.before else []) + (["weasyprint-gc"] if args.same_gc else []) \
+            + (["pack-2cores"] if args.two_cores else [])
         results: dict[str, list[dict[str, object]]] = {v: [] for v in variants}
         order = []
         for r in range(args.repeat):

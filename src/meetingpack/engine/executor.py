@@ -71,7 +71,9 @@ def render_all(root: Path, meetings: list[ResolvedMeeting], jobs: int,
     The packs come out in meeting order as they are needed; at most two per
     process are rendered ahead, so that finished PDFs do not pile up in memory.
     Each meeting's render is a pure function of its sources, so the order in
-    which the processes finish changes nothing in the output.  If anything
+    which the processes finish changes nothing in the output.  A single
+    meeting to render gets the cores for the chunks of its big runs instead
+    (render/chunks.py); with several, each is laid out in one process.  If anything
     stops the build (a failed render, SIGINT, SIGTERM), the workers are killed
     at once; if the build itself is killed, they die with it (`_worker_started`).
     """
@@ -80,7 +82,8 @@ def render_all(root: Path, meetings: list[ResolvedMeeting], jobs: int,
         env = make_environment(root)
         for meeting in meetings:
             progress(f"rendering {meeting.url_path}")
-            yield render_packs(env, meeting)
+            # one meeting on several cores: its big runs' chunks get them (render/chunks.py); same bytes
+            yield render_packs(env, meeting, workers=jobs if len(meetings) == 1 else 1)
         return
     _WORK = (root, meetings)
     try:

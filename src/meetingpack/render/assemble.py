@@ -65,7 +65,7 @@ class Piece:
     """A name for the piece ('public', 'members'): it prefixes table-header ids when pieces are mixed."""
     pdf: pikepdf.Pdf
     pages: list
-    """The laid-out WeasyPrint pages, in the order written."""
+    """For each page written, in order: the laid-out WeasyPrint page or its `PageFacts` (what assembling reads)."""
     tops: list[list[Dictionary]] = field(default_factory=list)
     """For each page: the structure elements that start it (kids of /Document, in order), without /P."""
     page_of: dict[ObjGen, int] = field(default_factory=dict)
@@ -85,6 +85,42 @@ class Piece:
         self.pdf.close()
 
 
+@dataclass(frozen=True)
+class PageFacts:
+    """What assembling reads of a laid-out page, as plain data: a page written in another process.
+
+    A WeasyPrint page holds its whole box tree and cannot be pickled; a piece written by a layout
+    worker (render/chunks.py) comes back as its bytes and one of these per page.  `assemble` and
+    WeasyPrint's `make_bookmark_tree` read only these fields.
+    """
+
+    width: float
+    """In CSS pixels, as WeasyPrint's `Page.width`."""
+    height: float
+    anchors: dict[str, tuple[float, float, float, float]]
+    """Each anchor (element id) on the page, as WeasyPrint's `Page.anchors`."""
+    bookmarks: list[tuple[int, str, tuple[float, float], str]]
+    """(level, label, (x, y), state), as WeasyPrint's `Page.bookmarks`."""
+    links: list[tuple[str, str]]
+    """(type, target) of each link on the page: 'internal' and an anchor name, or 'external' and a URL."""
+    blank: bool
+    """Whether WeasyPrint made it as a blank page (the one before a right-hand start)."""
+    name: str = ""
+    """The named page (@page NAME) it was laid out on, e.g. 'appendix-landscape'; '' for the default page."""
+
+    @classmethod
+    def of(cls, page: object) -> PageFacts:
+        """The facts of a laid-out WeasyPrint page."""
+        return cls(float(page.width), float(page.height),  # type: ignore[attr-defined]
+                   {name: tuple(float(v) for v in point)  # type: ignore[misc]
+                    for name, point in page.anchors.items()},  # type: ignore[attr-defined]
+                   [(int(level), str(label), (float(x), float(y)), str(state))
+                    for level, label, (x, y), state in page.bookmarks],  # type: ignore[attr-defined]
+                   [(str(kind), str(target)) for kind, target, *_ in page.links],  # type: ignore[attr-defined]
+                   bool(page._page_box.page_type.blank),  # type: ignore[attr-defined]
+                   str(page._page_box.page_type.name or ""))  # type: ignore[attr-defined]
+
+
 # ------------------------------------------------------------------ writing a piece
 
 
@@ -96,6 +132,20 @@ def write_piece(key: str, template: LaidOut, pages: list, *, finish: Callable[[p
     links are kept (WeasyPrint drops a link to an anchor it does not see) and `assemble` keeps
     them only in a PDF that holds the anchor's page.
     """
+    return piece_of(key, finished_pdf(template, pages, finish=finish, linked_elsewhere=linked_elsewhere),
+                    list(pages))
+
+
+def piece_of(key: str, pdf: pikepdf.Pdf, pages: list) -> Piece:
+    """A finished PDF (`finished_pdf`) prepared for page copies: `pages` are its pages' laid-out pages or facts."""
+    piece = Piece(key, pdf, pages)
+    _index(piece)
+    return piece
+
+
+def finished_pdf(template: LaidOut, pages: list, *, finish: Callable[[pikepdf.Pdf], None],
+                 linked_elsewhere: Iterable[str] = ()) -> pikepdf.Pdf:
+    """`write_piece` before the index: the pages written, mended, given resources of their own, compressed, sanitised."""
     written = list(pages)
     if written:
         own = {anchor for page in written for anchor in page.anchors}
@@ -110,9 +160,7 @@ def write_piece(key: str, template: LaidOut, pages: list, *, finish: Callable[[p
     pdf.remove_unreferenced_resources()  # each page gets resources of its own, with what it uses
     _compress(pdf)
     sanitise_written_pdf(pdf)
-    piece = Piece(key, pdf, list(pages))
-    _index(piece)
-    return piece
+    return pdf
 
 
 def _compress(pdf: pikepdf.Pdf) -> None:

@@ -14,7 +14,9 @@ each rendered once:
 Within a run each item starts on a right-hand (odd) page; blank pages say
 "This page is intentionally left blank"; a run that ends on an odd page gets
 a blank page so that the next run starts on an odd page too.  Existing PDF
-appendices are reserved as empty pages and drawn in afterwards.
+appendices are reserved as empty pages and drawn in afterwards.  A big run is
+laid out in chunks of whole items, on spare cores when there are some, and
+reads exactly as if laid out whole (render/chunks.py).
 
 The packs are then assembled from those same laid-out pages, each behind its
 own front sheet (rendered last, because it prints the page ranges):
@@ -63,7 +65,7 @@ from ..errors import BuildError
 from ..exempt import exempt_notice
 from ..resolve import Document, Item, ResolvedMeeting, local_target, long_date
 from ..sanitise import sanitise_pdf_object
-from . import appendix_pages, appendix_tags, appendix_text, table_headers, tagging
+from . import appendix_pages, appendix_tags, appendix_text, chunks, table_headers, tagging
 from .assemble import Labels, Piece, assemble, write_piece
 from .documents import render_document
 from .fetch import ConfinedFetcher
@@ -144,6 +146,11 @@ class Run:
     documents: dict[str, PageRange] = field(default_factory=dict)
     blank: set[int] = field(default_factory=set)
     """Printed numbers of its blank pages (before an item that starts on a right-hand page, and the padding)."""
+    placed: list[tuple[Piece, int] | None] = field(default_factory=list)
+    """A run laid out in chunks (render/chunks.py): for each page, the chunk piece and page that hold it, or
+    None for a page written with the front sheets (a blank page); empty for a run laid out in one piece."""
+    sources: list[tuple[Piece, int]] = field(default_factory=list)
+    """For each page, once every piece is written: the piece and page it is copied from."""
 
     @property
     def end(self) -> int:
@@ -253,11 +260,14 @@ class _Renderer:
                        url_fetcher=self.fetcher, counter_style=self.counter_style)
         self.base_url = str(meeting.source.path) + "/"
 
-    def render(self, template: str, *, first_page: int | None = None, **context: object) -> LaidOut:
+    def render(self, template: str, *, first_page: int | None = None, extra_css: str = "",
+               **context: object) -> LaidOut:
         sheets = [self.css]
         if first_page is not None:
             sheets.append(CSS(string=f"@page :first {{ counter-reset: page {first_page} }}",
                               font_config=self.fonts, url_fetcher=self.fetcher))
+        if extra_css:
+            sheets.append(CSS(string=extra_css, font_config=self.fonts, url_fetcher=self.fetcher))
         try:
             html = render_template(self.env, template, **context)
             return HTML(string=html, base_url=self.base_url, url_fetcher=self.fetcher).render(
@@ -322,6 +332,8 @@ class _Linker:
         self.run_of: dict[int, Run] = {e.item.number: run for run in runs for e in run.entries if not e.withheld}
         self.exempt_run = runs[-1]
         """Where a public item's exempt appendices are printed."""
+        self.xrefs: dict[int, list[str]] = {}
+        """The anchors each item's papers refer to in their own run, printing the page (render/chunks.py)."""
 
     def for_document(self, doc: Document, item: Item, run: Run):
         def link(href: str) -> LinkTarget:
@@ -338,6 +350,7 @@ class _Linker:
             target_run = self.exempt_run if target_doc.exempt and not target_item.exempt \
                 else self.run_of.get(target_item.number)
             if target_run is run:
+                self.xrefs.setdefault(item.number, []).append(anchor)
                 return LinkTarget("#" + anchor, {"class": "xref"})
             if target_run is not None and target_run.pages:
                 page = target_run.anchors.get(anchor, target_run.anchors.get(f"{target_item.slug}-{target_doc.slug}"))
@@ -371,22 +384,33 @@ def _entry_documents(renderer: _Renderer, entry: PackEntry, run: Run, linker: _L
                                             blocks=rendered.blocks))
 
 
-def _lay_out(renderer: _Renderer, run: Run, context: dict[str, object]) -> None:
-    """Render one run from its first page number, pad it to an even count, and note where things fell."""
+def _lay_out(renderer: _Renderer, run: Run, context: dict[str, object], linker: _Linker, workers: int) -> None:
+    """Render one run from its first page number, pad it to an even count, and note where things fell.
+
+    A big run is laid out in chunks of whole items, on `workers` processes when there are several
+    (render/chunks.py); the chunks depend on the content only, so the bytes do not depend on `workers`.
+    """
     run.entries = [e for e in run.entries if e.documents]
     if not run.entries:
         return
     banner = {"agenda": "Public Document Pack", "exempt": "Exempt information: not for publication"}.get(
         run.key, "Supplementary Information")
-    body = renderer.render("pdf/pack.html", first_page=run.start, entries=run.entries,
-                           **{**context, "banner": banner})
-    run.pages = list(body.pages)
-    run.anchors = _first_pages(body, run.start)
-    run.blank = {n for n, page in enumerate(run.pages, start=run.start) if page._page_box.page_type.blank}
+    planned = chunks.plan(run.entries)
+    if len(planned) > 1:
+        chunks.lay_out(chunks.Setting(renderer, {**context, "banner": banner}, _finisher), run, planned,
+                       linker.xrefs, workers)
+    else:
+        body = renderer.render("pdf/pack.html", first_page=run.start, entries=run.entries,
+                               **{**context, "banner": banner})
+        run.pages = list(body.pages)
+        run.anchors = _first_pages(body, run.start)
+        run.blank = {n for n, page in enumerate(run.pages, start=run.start) if page._page_box.page_type.blank}
     if len(run.pages) % 2:  # the next run, or the back of the sheet, starts on a right-hand page
         pad = renderer.render("pdf/blank.html", first_page=run.end + 1, numbered=True, **context)
         run.blank |= set(range(run.end + 1, run.end + 1 + len(pad.pages)))
         run.pages += pad.pages
+        if run.placed:
+            run.placed += [None] * len(pad.pages)
     item_ranges = _ranges([(e.anchor, run.anchors[e.anchor]) for e in run.entries], run.end)
     for entry in run.entries:
         item_range = item_ranges[entry.anchor]
@@ -449,6 +473,9 @@ def _underlays(runs: list[Run], offset: int) -> list[tuple[int, PackDocument, in
     """Each existing PDF's pages in `runs`, whose first page is page `offset` of a piece: (page, document, k)."""
     out = []
     for run in runs:
+        if run.placed:  # laid out in chunks: their pieces have their appendix pages; here only blank pages
+            offset += run.placed.count(None)
+            continue
         for entry in run.entries:
             for doc in entry.documents:
                 first = offset + run.documents[doc.id].first - run.start
@@ -537,16 +564,20 @@ def _fewer_collections() -> Iterator[None]:
         gc.collect()
 
 
-def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdfs: bool = True) -> MeetingPacks:
+def render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdfs: bool = True,
+                 workers: int = 1) -> MeetingPacks:
     """Render every pack of one meeting (see the module docstring).
 
     `item_pdfs=False` leaves out the per-item and per-paper PDFs (the benchmark times the pack alone).
+    `workers`: the processes a big run's chunks may be laid out on (render/chunks.py); it changes
+    when they are laid out, never the bytes.
     """
     with _fewer_collections():
-        return _render_packs(env, meeting, item_pdfs=item_pdfs)
+        return _render_packs(env, meeting, item_pdfs=item_pdfs, workers=workers)
 
 
-def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdfs: bool) -> MeetingPacks:
+def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdfs: bool,
+                  workers: int = 1) -> MeetingPacks:
     _fixed_font_timestamps()
     committee = meeting.committee.committee
     date = long_date(meeting.meeting.date)
@@ -566,7 +597,7 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
         run.start = next_page
         for entry in run.entries:
             _entry_documents(renderer, entry, run, linker)
-        _lay_out(renderer, run, context)
+        _lay_out(renderer, run, context, linker, workers)
         next_page = run.end + 1 if run.pages else next_page
     agenda, *supplements, exempt = runs
     supplements = [s for s in supplements if s.pages]
@@ -605,9 +636,16 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
     body_start = len(written)
     for run in laid:
         at[run.key] = len(written)
-        written += run.pages
-    pieces = [write_piece("public", template, written, finish=_finisher(_underlays(laid, body_start)))]
+        written += _own_pages(run)
+    # links from these pages to pages of a chunk's piece are kept, as between the public and members' pieces
+    in_chunks = {a for run in laid for page, where in zip(run.pages, run.placed) if where for a in page.anchors}
+    pieces = [write_piece("public", template, written, finish=_finisher(_underlays(laid, body_start)),
+                          linked_elsewhere=[link[1] for page in written for link in page.links
+                                            if link[0] == "internal" and link[1] in in_chunks])]
     public_piece = pieces[0]
+    pieces += [piece for run in runs for piece in dict.fromkeys(w[0] for w in run.placed if w)]
+    for run in laid:
+        _place(run, public_piece, at[run.key])
     members_piece = None
     try:
         if exempt.pages:
@@ -620,16 +658,34 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
             # their links to public papers are kept for the members' pack, which holds those pages too
             public_anchors = {a for run in laid for page in run.pages for a in page.anchors}
             members_piece = write_piece(
-                "members", template, members_front + exempt.pages,
+                "members", template, members_front + _own_pages(exempt),
                 finish=_finisher(_underlays([exempt], len(members_front))),
                 linked_elsewhere=[link[1] for page in exempt.pages for link in page.links
                                   if link[0] == "internal" and link[1] in public_anchors])
             pieces.append(members_piece)
+            at["members-body"] = len(members_front)
+            _place(exempt, members_piece, len(members_front))
         return _assembled(meeting, context, template, public_piece, members_piece, fronts, at, labels,
                           agenda, supplements, exempt, item_pdfs=item_pdfs, inputs=renderer.fetcher.read)
     finally:
         for piece in pieces:
             piece.close()
+
+
+def _own_pages(run: Run) -> list:
+    """The pages of `run` written with the front sheets: all of them, or a chunked run's blank pages."""
+    return [page for page, where in zip(run.pages, run.placed or [None] * len(run.pages)) if where is None]
+
+
+def _place(run: Run, piece: Piece, first: int) -> None:
+    """Note where each page of `run` is copied from: its chunk's piece, or `piece` from page `first` on."""
+    run.sources = []
+    for where in run.placed or [None] * len(run.pages):
+        if where is None:
+            run.sources.append((piece, first))
+            first += 1
+        else:
+            run.sources.append(where)
 
 
 def _assembled(meeting: ResolvedMeeting, context: dict[str, object], template: LaidOut, public_piece: Piece,
@@ -655,7 +711,7 @@ def _assembled(meeting: ResolvedMeeting, context: dict[str, object], template: L
         return [(piece, i) for i in range(first, first + count)]
 
     def runs_of(of: list[Run]) -> list[tuple[Piece, int]]:
-        return [p for r in of if r.pages for p in pages_of(public_piece, at[r.key], len(r.pages))]
+        return [p for r in of if r.pages for p in r.sources]
 
     def pack(key: str, title: str, front: list[tuple[Piece, int]], body: list[tuple[Piece, int]], of: list[Run],
              published_on: dt.date | None, front_label: str = "Agenda ") -> PackFile:
@@ -679,14 +735,12 @@ def _assembled(meeting: ResolvedMeeting, context: dict[str, object], template: L
                             public, max((s.published_on for s in supplement_packs if s.published_on), default=None))
     members = None
     if members_piece is not None:
-        front_count = len(members_piece.pages) - len(exempt.pages)
         members = pack("members", f"{committee.name}: members' pack, not for publication, {date}",
-                       pages_of(members_piece, 0, front_count),
-                       runs_of(public) + pages_of(members_piece, front_count, len(exempt.pages)),
+                       pages_of(members_piece, 0, at["members-body"]), runs_of(public) + exempt.sources,
                        [*public, exempt], meeting.meeting.issued_on)
 
     def cut(run: Run, pages: PageRange, title: str) -> bytes:
-        selection = pages_of(public_piece, at[run.key] + pages.first - run.start, pages.count)
+        selection = run.sources[pages.first - run.start:pages.last - run.start + 1]
         return assemble(template, selection, title, Labels(0, pages.first))
 
     items: dict[int, PackFile] = {}
