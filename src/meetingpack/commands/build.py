@@ -18,7 +18,8 @@ from pathlib import Path
 
 import jinja2
 
-from ..engine.cache import RenderCache
+from ..engine.cache import RenderCache, versions
+from ..engine.checks import CheckCache
 from ..engine.executor import default_jobs, render_all
 from ..engine.state import BuildState, sources
 from ..engine.tasks import PagesRecord, PageTasks, Plan, plan_meetings
@@ -191,13 +192,17 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
             if last is not None:
                 return BuildResult(Report(source, last.diagnostics), last.meetings, last.files, out,
                                    reused=last.meetings, unchanged=True)
-    checked = checked_project(source)
+    memo = CheckCache(folder / "checks", json.dumps(versions(), sort_keys=True), use=not clean)
+    checked = checked_project(source, memo)
+    for name, why in memo.rejected:
+        reporter(f"check cache entry {name} not used: {why}")
     report = checked.report
     report.raise_if_errors()
     assert checked.project is not None and checked.meetings is not None and checked.records is not None
     # The lock comes after the checks: a build with errors writes nothing, not even the lock file.
     with output_lock(out, wait=wait, say=notice or reporter):
         result = _build(checked, out, reporter, jobs, RenderCache(folder, use=not clean), pages_first)
+        memo.prune()
         if not result.pending:
             state.save(digest, report.diagnostics, result.meetings, result.files, out)
         else:
