@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import html
+import json
 import re
 
 from conftest import Built
@@ -90,9 +91,9 @@ def test_accessibility_statement_reports_what_the_build_checked(built: Built) ->
 
 
 def test_search_index_covers_the_papers_and_nothing_exempt(built: Built) -> None:
-    folder = built.site / "pagefind"
-    assert (folder / "pagefind.js").is_file() and (folder / "pagefind-ui.js").is_file()
-    fragments = [gzip.decompress(f.read_bytes()) for f in (folder / "fragment").iterdir()]
+    bundles = sorted((built.site / "pagefind").iterdir())  # one per committee with papers (search.py)
+    assert bundles and all((folder / "pagefind.js").is_file() for folder in bundles)
+    fragments = [gzip.decompress(f.read_bytes()) for folder in bundles for f in (folder / "fragment").iterdir()]
     assert len(fragments) == len([p for p in built.site.rglob("index.html") if "data-pagefind-body" in p.read_text()])
     everything = b" ".join(fragments).decode("utf-8", "replace")
     assert "foster" in everything.lower()
@@ -101,7 +102,8 @@ def test_search_index_covers_the_papers_and_nothing_exempt(built: Built) -> None
     assert '<script type="module" src="../assets/search.js"></script>' in page and "<noscript>" in page
     assert '<label for="search-input"' in page and 'role="search"' in page
     script = (built.site / "assets" / "search.js").read_text()
-    assert "pagefind/pagefind.js" in script and "textContent" in script
+    assert "textContent" in script and "mergeIndex" in script
+    assert f"const bundles = {json.dumps([f'pagefind/{b.name}/' for b in bundles])};" in script
 
 
 def test_meeting_page_lists_the_decisions_with_links_to_the_minutes(built: Built) -> None:
@@ -149,7 +151,7 @@ def test_minutes_carried_to_the_next_agenda_are_searched_once(built: Built) -> N
     assert "data-pagefind-body" not in carried.read_text(encoding="utf-8")
     # and the search index holds the minutes' words for one page only
     fragments = [gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
-                 for p in (built.site / "pagefind" / "fragment").glob("*.pf_fragment")]
+                 for p in (built.site / "pagefind").glob("*/fragment/*.pf_fragment")]
     assert sum('"url":"/' + EARLIER + '/minutes/' in f or f'{EARLIER}/minutes/' in f for f in fragments) == 1
     assert not any(str(carried.parent.relative_to(built.site)) + "/" in f for f in fragments)
 
@@ -157,6 +159,6 @@ def test_minutes_carried_to_the_next_agenda_are_searched_once(built: Built) -> N
 def test_search_snippets_keep_table_cells_apart(built: Built) -> None:
     """A report's header table reads 'member(s) Wards affected', not 'member(s)Wards affected', in search."""
     text = " ".join(gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
-                    for p in (built.site / "pagefind" / "fragment").glob("*.pf_fragment"))
+                    for p in (built.site / "pagefind").glob("*/fragment/*.pf_fragment"))
     assert "Wards affected" in text
     assert "member(s)Wards" not in text and "affectedKey" not in text
