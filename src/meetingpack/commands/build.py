@@ -186,7 +186,7 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
     digest = sources(source, out, folder, state.hashes)
     if not clean and state.last is not None and state.last.sources == digest:
         with output_lock(out, wait=wait, say=notice or reporter):
-            last = state.unchanged(digest, out)
+            last = state.unchanged(digest, out, load_published(folder / "published.json"))
             if last is not None:
                 return BuildResult(Report(source, last.diagnostics), last.meetings, last.files, out,
                                    reused=last.meetings, unchanged=True)
