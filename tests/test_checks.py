@@ -36,6 +36,13 @@ def _cache(tmp_path: Path, use: bool = True) -> CheckCache:
     return CheckCache(tmp_path / "checks", json.dumps(versions(), sort_keys=True), use=use)
 
 
+def _checked(root: Path, cache: CheckCache) -> Checked:
+    """Check with the cache, then store what was worked out (a build does so once the content is sound)."""
+    checked = checked_project(root, cache)
+    cache.flush()
+    return checked
+
+
 def _said(checked: Checked) -> list[str]:
     return [f"{d.path}:{d.line}:{d.column}: {d.severity}: {d.message} ({d.hint})" for d in checked.report.diagnostics]
 
@@ -61,21 +68,21 @@ def test_a_warm_cache_gives_the_same_diagnostics_and_meetings_and_parses_nothing
         root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     plain = checked_project(root)
     assert any("no-such-heading" in s for s in _said(plain)) and len(plain.report.diagnostics) >= 2
-    cold = checked_project(root, _cache(tmp_path))
+    cold = _checked(root, _cache(tmp_path))
     parsed = _parses(monkeypatch)
     cache = _cache(tmp_path)
-    warm = checked_project(root, cache)
+    warm = _checked(root, cache)
     assert _said(plain) == _said(cold) == _said(warm)  # the unchanged paper's warnings, word for word
     assert _keys(plain) == _keys(cold) == _keys(warm)
     assert parsed == [] and cache.misses == 0 and cache.hits > 0
 
 
 def test_a_changed_file_is_checked_again_and_only_it(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    checked_project(root, _cache(tmp_path))
+    _checked(root, _cache(tmp_path))
     (root / PAPER).write_text(WARNED, encoding="utf-8")  # the summary back: one warning fewer
     parsed = _parses(monkeypatch)
     cache = _cache(tmp_path)
-    warm = checked_project(root, cache)
+    warm = _checked(root, cache)
     assert parsed and all(p.startswith("## Background") for p in parsed)  # the changed body alone
     assert _said(warm) == _said(checked_project(root))
     assert not any("Executive summary" in s for s in _said(warm)) and any("no-such-heading" in s for s in _said(warm))
@@ -84,7 +91,7 @@ def test_a_changed_file_is_checked_again_and_only_it(root: Path, tmp_path: Path,
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped", "foreign", "empty", "wrong value"])
 def test_a_damaged_entry_is_ignored_and_replaced(root: Path, tmp_path: Path, damage: str) -> None:
-    expected = _said(checked_project(root, _cache(tmp_path)))
+    expected = _said(_checked(root, _cache(tmp_path)))
     entries = sorted((tmp_path / "checks").rglob("*.json"))
     assert entries
     for entry in entries:
@@ -97,25 +104,34 @@ def test_a_damaged_entry_is_ignored_and_replaced(root: Path, tmp_path: Path, dam
                            "wrong value": checks.MAGIC + checks.hashlib.sha256(wrong).hexdigest().encode() + b"\n" + wrong,
                            }[damage])
     cache = _cache(tmp_path)
-    again = checked_project(root, cache)
+    again = _checked(root, cache)
     assert _said(again) == expected and _keys(again) == _keys(checked_project(root))
     assert cache.rejected and cache.hits == 0
     assert all(e.read_bytes().startswith(checks.MAGIC) for e in entries)  # each stored afresh
-    assert _cache(tmp_path).rejected == [] and _said(checked_project(root, _cache(tmp_path))) == expected
+    assert _cache(tmp_path).rejected == [] and _said(_checked(root, _cache(tmp_path))) == expected
 
 
 def test_clean_reads_no_entry(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    checked_project(root, _cache(tmp_path))
+    _checked(root, _cache(tmp_path))
     parsed = _parses(monkeypatch)
     cache = _cache(tmp_path, use=False)
-    checked_project(root, cache)
+    _checked(root, cache)
     assert parsed and cache.hits == 0
 
 
+def test_nothing_is_written_before_flush(root: Path, tmp_path: Path) -> None:
+    """A build with errors writes nothing beside the output: entries wait in memory for `flush`."""
+    cache = _cache(tmp_path)
+    checked_project(root, cache)
+    assert cache.pending and not (tmp_path / "checks").exists()
+    cache.flush()
+    assert len(list((tmp_path / "checks").rglob("*.json"))) == cache.misses and not cache.pending
+
+
 def test_entries_of_another_version_are_not_found(root: Path, tmp_path: Path) -> None:
-    checked_project(root, _cache(tmp_path))
+    _checked(root, _cache(tmp_path))
     other = CheckCache(tmp_path / "checks", "another version")
-    checked_project(root, other)
+    _checked(root, other)
     assert other.hits == 0 and other.misses > 0
 
 

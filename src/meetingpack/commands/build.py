@@ -199,6 +199,7 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
     assert checked.project is not None and checked.meetings is not None and checked.records is not None
     # The lock comes after the checks: a build with errors writes nothing, not even the lock file.
     with output_lock(out, wait=wait, say=notice or reporter):
+        memo.flush()
         result = _build(checked, out, reporter, jobs, RenderCache(folder, use=not clean), pages_first)
         memo.prune()
         if not result.pending:

@@ -18,7 +18,9 @@ before, so an unchanged file's warnings are reported on every build, word for
 word.  What needs other files (links between papers, agenda checks, numbering,
 records) is worked out again each build: it is cheap.
 
-An entry is one file named by its key, written to a temporary name and moved
+New entries are kept in memory until `flush`, which a build calls once the
+content has no errors and it holds the output lock: a build with errors writes
+nothing.  An entry is one file named by its key, written to a temporary name and moved
 into place; it starts with a magic line and a SHA-256 of the rest, so a
 truncated, corrupt or foreign entry is detected, ignored and replaced.  Entries
 are JSON (no pickle: a file planted in the cache cannot run code).  The cache is
@@ -157,6 +159,8 @@ class CheckCache:
         self.misses = 0
         self.rejected: list[tuple[str, str]] = []
         """(entry, why) of entries found but not used because they were bad."""
+        self.pending: dict[str, bytes] = {}
+        """Entries worked out by this build, to be written by `flush`."""
 
     def key(self, kind: str, text: str, *args: object) -> str:
         description = json.dumps([kind, self.version, [repr(a) for a in args]]).encode("utf-8")
@@ -189,9 +193,17 @@ class CheckCache:
             return None
 
     def _write(self, key: str, value: Any) -> None:
-        path = self._path(key)
         body = json.dumps({"key": key, "value": value}, ensure_ascii=True, separators=(",", ":")).encode("ascii")
-        data = MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+        self.pending[key] = MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+
+    def flush(self) -> None:
+        """Write the entries worked out since the last flush (each whole or not at all)."""
+        for key, data in self.pending.items():
+            self._store(key, data)
+        self.pending.clear()
+
+    def _store(self, key: str, data: bytes) -> None:
+        path = self._path(key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
