@@ -25,6 +25,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
@@ -99,8 +100,6 @@ def index_bundles(stage: Path, pages: dict[str, list[tuple[str, str]]], last: di
             continue
         folder = stage / "site" / BUNDLES / committee
         if folder.exists():  # a half-linked bundle: made afresh
-            import shutil
-
             shutil.rmtree(folder)
         index_site(stage / "site", glob=f"{committee}/**/*.html", output=folder)
         files = []

@@ -288,8 +288,7 @@ def _build(checked: Checked, out: Path, progress: Reporter, jobs: int | None, ca
 
         if plan.stale:  # a pages-first build (pack serve): the last bundles, linked; the whole build after it makes new ones
             made.update({slug: b for slug, b in last.items() if slug in pages and all(link(p, d) for p, d in b.files)})
-        else:
-            made.update(index_bundles(stage, pages, last, link))
+        made.update(index_bundles(stage, {slug: listed for slug, listed in pages.items() if slug not in made}, last, link))
         for slug in committees:
             progress.step("search index", slug, reused=last.get(slug) is made.get(slug))
         return {path: digest for bundle in made.values() for path, digest in bundle.files}
