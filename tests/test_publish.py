@@ -250,11 +250,11 @@ BUILD_CHILD = textwrap.dedent('''
     real_publish = build.publish
 
     def counted(*args, finish=None, **kwargs):
-        def finished(stage):
+        def finished(stage, published):
             global publishing
-            if finish is not None:
-                finish(stage)
+            written = finish(stage, published) if finish is not None else None
             publishing = True
+            return written
         return real_publish(*args, finish=finished, **kwargs)
 
     build.publish = counted

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import html
 import itertools
+import json
 import re
 
 from conftest import Built
@@ -92,9 +93,9 @@ def test_accessibility_statement_reports_what_the_build_checked(built: Built) ->
 
 
 def test_search_index_covers_the_papers_and_nothing_exempt(built: Built) -> None:
-    folder = built.site / "pagefind"
-    assert (folder / "pagefind.js").is_file() and (folder / "pagefind-ui.js").is_file()
-    fragments = [gzip.decompress(f.read_bytes()) for f in (folder / "fragment").iterdir()]
+    bundles = sorted((built.site / "pagefind").iterdir())  # one per committee with papers (search.py)
+    assert bundles and all((folder / "pagefind.js").is_file() for folder in bundles)
+    fragments = [gzip.decompress(f.read_bytes()) for folder in bundles for f in (folder / "fragment").iterdir()]
     assert len(fragments) == len([p for p in built.site.rglob("index.html") if "data-pagefind-body" in p.read_text()])
     everything = b" ".join(fragments).decode("utf-8", "replace")
     assert "foster" in everything.lower()
@@ -103,7 +104,8 @@ def test_search_index_covers_the_papers_and_nothing_exempt(built: Built) -> None
     assert '<script type="module" src="../assets/search.js"></script>' in page and "<noscript>" in page
     assert '<label for="search-input"' in page and 'role="search"' in page
     script = (built.site / "assets" / "search.js").read_text()
-    assert "pagefind/pagefind.js" in script and "textContent" in script
+    assert "textContent" in script and "mergeIndex" in script
+    assert f"const bundles = {json.dumps([f'pagefind/{b.name}/' for b in bundles])};" in script
 
 
 def test_meeting_page_lists_the_decisions_with_links_to_the_minutes(built: Built) -> None:
@@ -151,7 +153,7 @@ def test_minutes_carried_to_the_next_agenda_are_searched_once(built: Built) -> N
     assert "data-pagefind-body" not in carried.read_text(encoding="utf-8")
     # and the search index holds the minutes' words for one page only
     fragments = [gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
-                 for p in (built.site / "pagefind" / "fragment").glob("*.pf_fragment")]
+                 for p in (built.site / "pagefind").glob("*/fragment/*.pf_fragment")]
     assert sum('"url":"/' + EARLIER + '/minutes/' in f or f'{EARLIER}/minutes/' in f for f in fragments) == 1
     assert not any(str(carried.parent.relative_to(built.site)) + "/" in f for f in fragments)
 
@@ -159,7 +161,7 @@ def test_minutes_carried_to_the_next_agenda_are_searched_once(built: Built) -> N
 def test_search_snippets_keep_table_cells_apart(built: Built) -> None:
     """A report's header table reads 'member(s) Wards affected', not 'member(s)Wards affected', in search."""
     text = " ".join(gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
-                    for p in (built.site / "pagefind" / "fragment").glob("*.pf_fragment"))
+                    for p in (built.site / "pagefind").glob("*/fragment/*.pf_fragment"))
     assert "Wards affected" in text
     assert "member(s)Wards" not in text and "affectedKey" not in text
 
@@ -200,3 +202,15 @@ def test_every_page_has_one_h1_first_and_headings_never_skip_a_level(built: Buil
         levels = [int(n) for n in re.findall(r"<h([1-6])\b", main)]
         assert levels and levels[0] == 1 and levels.count(1) == 1, path
         assert all(b <= a + 1 for a, b in itertools.pairwise(levels)), (path, levels)
+
+
+def test_councillor_pages_are_searched_in_a_bundle_of_their_own(built: Built) -> None:
+    """Councillor pages sit outside every committee's folder: they get their own search bundle, which the
+    search page merges with the committees' (a committee's bundle covers only its own folder)."""
+    fragments = [gzip.decompress(p.read_bytes()).decode("utf-8", "replace")
+                 for p in (built.site / "pagefind" / "councillors").glob("fragment/*.pf_fragment")]
+    urls = [json.loads(f[f.index("{"):])["url"] for f in fragments]  # after the format's signature
+    assert urls and all("/councillors/" in url for url in urls)
+    people = sorted(p.parent.name for p in (built.site / "councillors").glob("*/index.html"))
+    assert len(urls) == len(people)
+    assert "pagefind/councillors/" in (built.site / "assets" / "search.js").read_text(encoding="utf-8")

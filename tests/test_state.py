@@ -161,3 +161,18 @@ def test_an_output_folder_holding_the_content_folder_is_refused_and_nothing_is_l
     with pytest.raises(BuildError, match="holds the content folder"):
         build_project(root, root / out, jobs=1)
     assert sorted(p.relative_to(root) for p in root.rglob("*")) == before
+
+
+def test_one_record_of_what_was_published_the_search_index_included(site: Site) -> None:
+    """publish.py's record (published.json) is the only record of the output folder: the state keeps none
+    of its own, and a file of the search index removed by hand is seen through it."""
+    import json
+
+    site.build()
+    assert "published" not in json.loads((site.tmp / ".build.cache/state.json").read_text(encoding="utf-8"))
+    published = json.loads((site.tmp / ".build.cache/published.json").read_text(encoding="utf-8"))
+    assert set(published) == set(_files(site.out))  # every file, the Pagefind bundle's too
+    (site.out / "site/pagefind/panel/pagefind-entry.json").unlink()
+    assert not site.build().unchanged
+    assert _hashes(site.out) == site.clean_build()
+    assert site.build().unchanged

@@ -22,6 +22,15 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import model
+from .engine.checks import (
+    CheckCache,
+    decode_analysis,
+    decode_limits,
+    decode_yaml,
+    encode_analysis,
+    encode_limits,
+    encode_yaml,
+)
 from .errors import Report
 from .render.markdown import Options, Rendered, markdown_limits, render_markdown
 from .yamlpos import Loc, Positions, YamlError, control_character, parse_yaml
@@ -204,12 +213,18 @@ def report_validation_error(exc: ValidationError, path: Path, positions: Positio
         report.error(path, line, col, message, hint, code=code)
 
 
+@functools.cache
+def _adapter(cls: Any) -> TypeAdapter[Any]:
+    """One validator per type for the whole run: building one costs more than validating a paper's front matter."""
+    return TypeAdapter(cls)
+
+
 def validate_record(cls: type[M] | Any, data: Any, path: Path, positions: Positions, report: Report) -> Any:
     """Check `data` against a model (or a TypeAdapter-able type); None if it has errors."""
     try:
         if isinstance(cls, type) and issubclass(cls, BaseModel):
             return cls.model_validate(data)
-        return TypeAdapter(cls).validate_python(data)
+        return _adapter(cls).validate_python(data)
     except ValidationError as exc:
         report_validation_error(exc, path, positions, report)
         return None
@@ -248,14 +263,22 @@ def read_text(path: Path, report: Report) -> str | None:
     return text
 
 
-def read_yaml(path: Path, report: Report, line_offset: int = 0, text: str | None = None) -> tuple[Any, Positions] | None:
-    """Read a YAML file (or given text) to data and positions; None after reporting an error."""
+def read_yaml(path: Path, report: Report, line_offset: int = 0, text: str | None = None,
+              memo: CheckCache | None = None) -> tuple[Any, Positions] | None:
+    """Read a YAML file (or given text) to data and positions; None after reporting an error.
+
+    With `memo` (a build's check cache), a text read by an earlier build is not parsed again.
+    """
     if text is None:
         text = read_text(path, report)
         if text is None:
             return None
     try:
-        data, positions = parse_yaml(text, line_offset)
+        if memo is not None:
+            data, positions = memo.memo("yaml", text, (line_offset,), lambda: parse_yaml(text, line_offset),
+                                        encode_yaml, decode_yaml)
+        else:
+            data, positions = parse_yaml(text, line_offset)
     except YamlError as exc:
         report.error(path, exc.line, exc.column, f"YAML syntax: {exc.message}",
                      exc.hint or "check the indentation, and put text containing ':' or '#' in quotes", code="yaml-invalid")
@@ -266,12 +289,12 @@ def read_yaml(path: Path, report: Report, line_offset: int = 0, text: str | None
     return data, positions
 
 
-def load_record(cls: type[M], path: Path, report: Report) -> tuple[M, Positions] | None:
+def load_record(cls: type[M], path: Path, report: Report, memo: CheckCache | None = None) -> tuple[M, Positions] | None:
     """Read and validate one YAML file against a model."""
     if not path.is_file():
         report.error(path, 0, 0, "file not found", f"create {path.name}; see docs/authoring.md", code="file-missing")
         return None
-    read = read_yaml(path, report)
+    read = read_yaml(path, report, memo=memo)
     if read is None:
         return None
     data, positions = read
@@ -282,8 +305,8 @@ def load_record(cls: type[M], path: Path, report: Report) -> tuple[M, Positions]
 FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*\r?$\n?", re.DOTALL | re.MULTILINE)
 
 
-def load_document(path: Path, report: Report) -> DocumentSource | None:
-    """Read a Markdown document with YAML front matter."""
+def load_document(path: Path, report: Report, memo: CheckCache | None = None) -> DocumentSource | None:
+    """Read a Markdown document with YAML front matter (with `memo`: its analysis too, from the check cache)."""
     text = read_text(path, report)
     if text is None:
         return None
@@ -297,7 +320,7 @@ def load_document(path: Path, report: Report) -> DocumentSource | None:
         report.error(path, 1, 1, "the document has no front matter",
                      "start the file with a '---' line, the fields (kind, title...), and another '---' line", code="front-matter-missing")
         return None
-    read = read_yaml(path, report, line_offset=1, text=match.group(1))
+    read = read_yaml(path, report, line_offset=1, text=match.group(1), memo=memo)
     if read is None:
         return None
     data, positions = read
@@ -305,13 +328,20 @@ def load_document(path: Path, report: Report) -> DocumentSource | None:
     if meta is None:
         return None
     body_line = text[: match.end()].count("\n")
-    too_much = markdown_limits(text[match.end():])
+    body = text[match.end():]
+    too_much = (markdown_limits(body) if memo is None
+                else memo.memo("limits", body, (), lambda: markdown_limits(body), encode_limits, decode_limits))
     for line, message in too_much:
         report.error(path, body_line + line + 1, 0, message,
                      "the PDF pack cannot be made from it; see 'Limits' in docs/authoring.md", code="markdown-limit")
     if too_much:
         return None
-    return DocumentSource(path, meta, text[match.end():], body_line, positions)
+    doc = DocumentSource(path, meta, body, body_line, positions)
+    if memo is not None:
+        # worked out here, once, rather than on first use: the check cache holds it by the body's text
+        doc.analysis = memo.memo("analysis", body, (body_line, type(meta).__name__), lambda: doc.analysis,
+                                 encode_analysis, decode_analysis)
+    return doc
 
 
 def inside(root: Path, path: Path) -> bool:
@@ -400,7 +430,8 @@ def _check_revision_refs(root: Path, folder: Path, data: Any, positions: Positio
     return out
 
 
-def _load_meetings(root: Path, source: CommitteeSource, report: Report) -> dict[Path, None]:
+def _load_meetings(root: Path, source: CommitteeSource, report: Report,
+                   memo: CheckCache | None = None) -> dict[Path, None]:
     """Load every meeting folder of a committee; return the Markdown files their agendas name."""
     wanted: dict[Path, None] = {}
     for folder in sorted(p for p in source.path.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
@@ -413,7 +444,7 @@ def _load_meetings(root: Path, source: CommitteeSource, report: Report) -> dict[
         if not path.is_file():
             report.error(path, 0, 0, "file not found", "every meeting folder needs a meeting.yaml", code="file-missing")
             continue
-        read = read_yaml(path, report)
+        read = read_yaml(path, report, memo=memo)
         if read is None:
             continue
         data, positions = read
@@ -467,19 +498,20 @@ def links_leaving(root: Path, report: Report) -> set[Path]:
     return found
 
 
-def load_project(root: Path, report: Report) -> Project | None:
+def load_project(root: Path, report: Report, memo: CheckCache | None = None) -> Project | None:
     """Read the whole content folder; None when site.yaml itself cannot be read.
 
     Problems are added to `report`; records with errors are left out.  Any
     file or folder that resolves outside the content folder is an error and
-    is not read (see `links_leaving`).
+    is not read (see `links_leaving`).  `memo` (a build's check cache,
+    engine/checks.py) gives what an earlier build found in an unchanged text.
     """
     if not root.is_dir():
         report.error(root, 0, 0, "content folder not found", "give the folder that holds site.yaml", code="content-folder-missing")
         return None
     if links_leaving(root, report) or not inside(root, root / "site.yaml"):
         return None  # nothing is read from a folder that links elsewhere
-    site = load_record(model.Site, root / "site.yaml", report)
+    site = load_record(model.Site, root / "site.yaml", report, memo)
     committees: list[CommitteeSource] = []
     wanted: dict[Path, None] = {}
     for folder in sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))):
@@ -488,27 +520,27 @@ def load_project(root: Path, report: Report) -> Project | None:
         if not (folder / "committee.yaml").is_file():
             report.warning(folder, 0, 0, "folder has no committee.yaml and is ignored", code="committee-yaml-missing")
             continue
-        loaded = load_record(model.Committee, folder / "committee.yaml", report)
+        loaded = load_record(model.Committee, folder / "committee.yaml", report, memo)
         if loaded is None:
             continue
         source = CommitteeSource(folder.name, folder, *loaded)
         if (folder / "workplan.yaml").is_file():
-            plan = load_record(model.WorkPlan, folder / "workplan.yaml", report)
+            plan = load_record(model.WorkPlan, folder / "workplan.yaml", report, memo)
             if plan is not None:
                 source.workplan, source.workplan_positions = plan
         for earlier in sorted(folder.glob("workplan-*.yaml")):
-            plan = load_record(model.WorkPlan, earlier, report)
+            plan = load_record(model.WorkPlan, earlier, report, memo)
             if plan is not None:
                 source.earlier_workplans.append((earlier, *plan))
         if (folder / "recommendations.yaml").is_file():
-            recs = load_record(model.Recommendations, folder / "recommendations.yaml", report)
+            recs = load_record(model.Recommendations, folder / "recommendations.yaml", report, memo)
             if recs is not None:
                 source.recommendations, source.recommendations_positions = recs[0].recommendations, recs[1]
-        wanted.update(_load_meetings(root, source, report))
+        wanted.update(_load_meetings(root, source, report, memo))
         committees.append(source)
     documents: dict[Path, DocumentSource] = {}
     for path in wanted:
-        doc = load_document(path, report)
+        doc = load_document(path, report, memo)
         if doc is not None:
             documents[path] = doc
     if site is None:

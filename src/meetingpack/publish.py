@@ -287,6 +287,26 @@ def unchanged(previous: Published, out_dir: Path, path: str, digest: str) -> Pat
     return old if stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) == known[1:] else None
 
 
+def link_previous(previous: Published, out_dir: Path, stage: Path, path: str, digest: str) -> bool:
+    """Hard-link the previous build's file at `path` into the staging folder, if it holds these very bytes
+    and nobody has touched it since (True), for a task whose result is unchanged (the search bundles)."""
+    old = unchanged(previous, out_dir.resolve(), path, digest)
+    if old is None:
+        return False
+    target = stage / path
+    target.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        os.link(old, target)
+    except FileExistsError:
+        return False
+    except OSError:  # another filesystem, or links not supported: copy, checking the bytes
+        data = old.read_bytes()
+        if hashlib.sha256(data).hexdigest() != digest:
+            return False
+        target.write_bytes(data)
+    return True
+
+
 def _write(stage: Path, output: Output, out_dir: Path, previous: Published) -> tuple[str, int, int]:
     """Write one output into the staging folder; a file the previous build published with the same
     bytes is hard-linked from it instead of written again.  Returns what to record of it."""
@@ -321,12 +341,14 @@ def _write(stage: Path, output: Output, out_dir: Path, previous: Published) -> t
     return digest, st.st_size, st.st_mtime_ns
 
 
-def publish(outputs: Iterable[Output], out_dir: Path, finish: Callable[[Path], None] | None = None,
+def publish(outputs: Iterable[Output], out_dir: Path,
+            finish: Callable[[Path, Published], dict[str, str] | None] | None = None,
             index: Path | None = None, link: bool = True) -> int:
     """Write every output into a staging folder, then exchange it with `out_dir`. Returns the file count.
 
     `finish` runs on the staging folder once every output is written and before the swap (the
-    search index is made there); if it fails, the previous output stays.  The caller holds
+    search index is made there), given the record of those outputs; it returns the files it wrote
+    (path -> SHA-256), which are recorded with them.  If it fails, the previous output stays.  The caller holds
     `output_lock(out_dir)`.  With `index` (a file beside the output, in the build cache), files
     whose bytes are the same as in the previous build are hard links to it, not copies: an
     unchanged archive is not written again.  The index records each published file's hash,
@@ -347,7 +369,10 @@ def publish(outputs: Iterable[Output], out_dir: Path, finish: Callable[[Path], N
             seen.add(output.path)
             published[output.path] = _write(stage, output, out_dir, previous)
         if finish is not None:
-            finish(stage)
+            for path, digest in (finish(stage, published) or {}).items():
+                # recorded like every other output: the next build links what is unchanged
+                st = os.lstat(stage / path)
+                published[path] = (digest, st.st_size, st.st_mtime_ns)
         os.chmod(stage, 0o755)
         with _signals_held():  # so that `replaced` says the truth when a stop comes
             try:

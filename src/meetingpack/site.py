@@ -377,8 +377,13 @@ def ward_slug(ward: str) -> str:
 
 
 def render_site_pages(env: jinja2.Environment, project: Project, rendered: list[tuple[ResolvedMeeting, MeetingPacks]],
-                      records: dict[str, CommitteeRecords], checks: dict[str, int]) -> list[Output]:
-    """The pages that list meetings and papers: home, committees, wards, search and the accessibility statement."""
+                      records: dict[str, CommitteeRecords], checks: dict[str, int],
+                      search_bundles: list[str] | None = None) -> list[Output]:
+    """The pages that list meetings and papers: home, committees, wards, search and the accessibility statement.
+
+    `search_bundles`: the folders of the search index, one per committee with papers (search.py), that the
+    search page merges; by default one index at `pagefind/`.
+    """
     out = []
     meetings = [m for m, _ in rendered]
     site = project.site
@@ -416,7 +421,8 @@ def render_site_pages(env: jinja2.Environment, project: Project, rendered: list[
     out.append(_page(env, "accessibility/index.html", "site/accessibility.html", site=site, checks=checks))
     css = render_template(env, "site/site.css", colours=project.site.colours)
     out.append(Output("assets/site.css", css.encode("utf-8")))
-    out.append(Output("assets/search.js", render_template(env, "site/search.js").encode("utf-8")))
+    out.append(Output("assets/search.js", render_template(
+        env, "site/search.js", bundles=search_bundles if search_bundles is not None else ["pagefind/"]).encode("utf-8")))
     return out
 
 

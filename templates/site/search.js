@@ -1,6 +1,9 @@
-// Search the published papers with the Pagefind index in ../pagefind/ (static files, no server).
+// Search the published papers with the Pagefind index under ../pagefind/ (static files, no server).
+// The index is one bundle per committee, made again only when that committee's pages change; the
+// first is loaded and the others merged into it, so that one search covers every paper.
 // The form works as a normal GET form (?q=words); results are written as a list of links to the
 // paper and to the headings where the words are. Text from the index is never parsed as HTML.
+const bundles = {{ bundles | tojson }};
 const form = document.querySelector(".search-form");
 const input = document.getElementById("search-input");
 const button = form.querySelector("button");
@@ -82,8 +85,15 @@ async function run(query) {
 }
 
 async function start() {
-  pagefind = await import(new URL("pagefind/pagefind.js", root).href);
+  if (!bundles.length) {
+    status.textContent = "No papers have been published yet.";
+    return;
+  }
+  pagefind = await import(new URL(bundles[0] + "pagefind.js", root).href);
   await pagefind.options({ baseUrl: root.pathname });
+  for (const bundle of bundles.slice(1)) {
+    await pagefind.mergeIndex(new URL(bundle, root).href, { baseUrl: root.pathname });
+  }
   input.disabled = false;
   button.disabled = false;
   let timer;

@@ -9,29 +9,29 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
-import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
 
-from ..engine.cache import RenderCache
+from ..engine.cache import RenderCache, versions
+from ..engine.checks import CheckCache
 from ..engine.executor import default_jobs, render_all
 from ..engine.state import BuildState, sources
-from ..engine.tasks import PagesRecord, PageTasks, Plan, plan_meetings
+from ..engine.tasks import PagesRecord, PageTasks, Plan, load_bundles, plan_meetings, save_bundles
 from ..errors import BuildError, Report
 from ..load import Project
+from ..members import build_register
 from ..opendata import calendars, decisions_json, meeting_json, papers_feed, sitemap
-from ..publish import Published, beside, load_published, output_lock, publish
+from ..publish import Published, beside, link_previous, load_published, output_lock, publish
 from ..records import CommitteeRecords
 from ..render.pdf import MeetingPacks, PackFile, PageRange, render_packs
 from ..render.templates import make_environment
 from ..reporter import Reporter
 from ..resolve import ResolvedMeeting
-from ..search import index_site
+from ..search import BUNDLES, Bundle, index_bundles
 from ..site import Output, item_pages, pdf_file, render_meeting_site, render_site_pages
 from .check import Checked, checked_project
 
@@ -187,17 +187,22 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
     digest = sources(source, out, folder, state.hashes)
     if not clean and state.last is not None and state.last.sources == digest:
         with output_lock(out, wait=wait, say=notice or reporter):
-            last = state.unchanged(digest, out)
+            last = state.unchanged(digest, out, load_published(folder / "published.json"))
             if last is not None:
                 return BuildResult(Report(source, last.diagnostics), last.meetings, last.files, out,
                                    reused=last.meetings, unchanged=True)
-    checked = checked_project(source)
+    memo = CheckCache(folder / "checks", json.dumps(versions(), sort_keys=True), use=not clean)
+    checked = checked_project(source, memo)
+    for name, why in memo.rejected:
+        reporter(f"check cache entry {name} not used: {why}")
     report = checked.report
     report.raise_if_errors()
     assert checked.project is not None and checked.meetings is not None and checked.records is not None
     # The lock comes after the checks: a build with errors writes nothing, not even the lock file.
     with output_lock(out, wait=wait, say=notice or reporter):
+        memo.flush()
         result = _build(checked, out, reporter, jobs, RenderCache(folder, use=not clean), pages_first)
+        memo.prune()
         if not result.pending:
             state.save(digest, report.diagnostics, result.meetings, result.files, out)
         else:
@@ -263,19 +268,34 @@ def _build(checked: Checked, out: Path, progress: Reporter, jobs: int | None, ca
     previous = load_published(index) if cache.use else {}
     plan = plan_meetings(project, meetings, records, cache, tasks, previous, out, pages_first)
     all_packs = _packs(project, meetings, plan, jobs, progress, cache, counts)
-    outputs = _outputs(project, meetings, records, all_packs, plan, tasks, progress, previous)
+    indexed: dict[str, int] = {}
+    outputs = _outputs(project, meetings, records, all_packs, plan, tasks, progress, previous, indexed)
+    searched = cache.folder / "search.json"
+    last = load_bundles(searched) if cache.use else {}
+    made: dict[str, Bundle] = {}
 
-    def search_index(stage: Path) -> None:
-        progress.phase("search index", 1)
-        previous_index = out / "site" / "pagefind"
-        if plan.stale and previous_index.is_dir():
-            # a pages-first build (pack serve): the last index, linked; the whole build after it makes a new one
-            shutil.copytree(previous_index, stage / "site" / "pagefind", copy_function=os.link)
-        else:
-            index_site(stage / "site")
-        progress.step("search index", "site")
+    def search_index(stage: Path, published: Published) -> dict[str, str]:
+        """One search bundle per committee with papers, made again only when its pages changed (search.py)."""
+        committees = sorted(slug for slug, count in indexed.items() if count)
+        progress.phase("search index", len(committees))
+        pages: dict[str, list[tuple[str, str]]] = {slug: [] for slug in committees}
+        for path, (digest, _, _) in published.items():
+            parts = path.split("/", 2)
+            if len(parts) == 3 and parts[0] == "site" and parts[1] in pages and path.endswith(".html"):
+                pages[parts[1]].append((path, digest))
+
+        def link(path: str, digest: str) -> bool:
+            return link_previous(previous, out, stage, path, digest)
+
+        if plan.stale:  # a pages-first build (pack serve): the last bundles, linked; the whole build after it makes new ones
+            made.update({slug: b for slug, b in last.items() if slug in pages and all(link(p, d) for p, d in b.files)})
+        made.update(index_bundles(stage, {slug: listed for slug, listed in pages.items() if slug not in made}, last, link))
+        for slug in committees:
+            progress.step("search index", slug, reused=last.get(slug) is made.get(slug))
+        return {path: digest for bundle in made.values() for path, digest in bundle.files}
 
     files = publish(outputs, out, finish=search_index, index=index, link=cache.use)
+    save_bundles(searched, made)
     tasks.save()
     return BuildResult(report, len(meetings), files, out, counts["rendered"], counts["reused"], progress.pages,
                        pending=[meetings[i].url_path for i in sorted(plan.stale)])
@@ -310,7 +330,7 @@ def _meeting_outputs(env: jinja2.Environment, meeting: ResolvedMeeting, packs: M
 
 def _outputs(project: Project, meetings: list[ResolvedMeeting], records: dict[str, CommitteeRecords],
              all_packs: Iterator[MeetingPacks], plan: Plan, tasks: PageTasks, progress: Reporter,
-             previous: Published) -> Iterator[Output]:
+             previous: Published, indexed: dict[str, int]) -> Iterator[Output]:
     """Every file of the build, handed to publish as it is made (the site's pages of a meeting, then its PDFs).
 
     A meeting's PDFs are let go once written: what later pages need of them
@@ -348,13 +368,19 @@ def _outputs(project: Project, meetings: list[ResolvedMeeting], records: dict[st
             tasks.done(meeting, record)
         for name, value in record.counts.items():
             accessibility.counts[name] += value
+        # the committees with pages to search: each gets a search bundle (search.py)
+        indexed[meeting.committee.slug] = indexed.get(meeting.committee.slug, 0) + record.counts["html_documents"]
         pages.extend(record.html)
         accessibility.meeting(meeting, packs)
         packs.release()
         rendered.append((meeting, packs))
         progress.step("pages", meeting.url_path, reused=i in plan.reuse)
     progress.phase("site", 1)
-    yield from (site(o) for o in render_site_pages(env, project, rendered, records, accessibility.counts))
+    if build_register(project.committees).people:  # the councillor pages (site/councillors/) are searched too
+        indexed["councillors"] = 1
+    bundles = [f"{BUNDLES}/{slug}/" for slug, count in sorted(indexed.items()) if count]
+    yield from (site(o) for o in render_site_pages(env, project, rendered, records, accessibility.counts,
+                                                   search_bundles=bundles))
     opendata = [*calendars(project, meetings), papers_feed(project, rendered),
                 *(decisions_json(project.site, r) for r in records.values())]
     yield from (site(o) for o in opendata)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..engine.checks import CheckCache
 from ..errors import Report
 from ..load import Project, load_project
 from ..outputs import check_outputs
@@ -25,10 +26,14 @@ class Checked:
     records: dict[str, CommitteeRecords] | None = None
 
 
-def checked_project(source: Path) -> Checked:
-    """Load and validate; then resolve and check across meetings, if the content is otherwise sound."""
+def checked_project(source: Path, memo: CheckCache | None = None) -> Checked:
+    """Load and validate; then resolve and check across meetings, if the content is otherwise sound.
+
+    `memo` (pack build's check cache) gives what an earlier build found in each unchanged file; the
+    diagnostics are the same with or without it.
+    """
     report = Report(source)
-    project = load_project(source, report)
+    project = load_project(source, report, memo)
     checked = Checked(project, report)
     if project is not None:
         validate_project(project, report)

@@ -2,11 +2,15 @@
 
 Each meeting is two tasks: its packs (render/pdf.py; the dearest, seconds each)
 and its pages (site.py, meeting.json).  Then come the committee-wide and
-site-wide outputs (listings, records, feeds, calendars, the sitemap, the
-search index), which are cheap and made on every build.
+site-wide outputs (listings, records, feeds, calendars, the sitemap), which
+are made on every build, and the search index, one bundle per committee, each
+made again only when its committee's pages changed (search.py).
 
 - `state.py`: whether anything at all changed since the last build (every
   source file hashed; nothing changed and the output intact: stop at once);
+- `checks.py`: what checking a file's text found (its YAML, the Markdown limits,
+  a paper's analysis), keyed by the text's hash, so that a build re-checks only
+  what changed;
 - `cache.py`: a meeting's packs, keyed by a hash of everything the render is
   given, stored beside the output;
 - `tasks.py`: a meeting's pages, keyed by the packs' key, the site templates

@@ -54,7 +54,7 @@ _SKIPPED = (Positions,)
 
 
 @functools.cache
-def _versions() -> dict[str, str]:
+def versions() -> dict[str, str]:
     """The versions of the libraries that render, and a hash of meetingpack's own code (a changed line
     without a new version number, as in a developer's checkout, must not reuse old renders)."""
     code = hashlib.sha256()
@@ -121,7 +121,7 @@ def meeting_key(meeting: ResolvedMeeting, templates: str) -> str:
     appendices = sorted({str(doc.source.path): file_digest(doc.source.path)
                          for item in meeting.items for doc in item.documents if doc.kind == "pdf"}.items())
     description = {"meeting": canonical(meeting), "appendices": appendices, "templates": templates,
-                   "versions": _versions()}
+                   "versions": versions()}
     return hashlib.sha256(json.dumps(description, sort_keys=True).encode("utf-8")).hexdigest()
 
 

@@ -21,6 +21,10 @@ clean" in git's words) is hashed again.
 
 The record is a JSON file in the build cache (`state.json`), written after the
 output is in place; a missing, damaged or foreign record means a full build.
+What the output folder held as published is not kept here but in publish.py's
+one record of every published file (`published.json`: hash, size and time of
+each, the search index's files included), which is also what the next build
+links unchanged files from.
 """
 
 from __future__ import annotations
@@ -36,8 +40,9 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from ..errors import Diagnostic
+from ..publish import Published
 
-FORMAT = 2
+FORMAT = 3
 """Version of the record's layout; a record of another format is ignored."""
 RACY_NS = 2_000_000_000
 """A file modified this close to (or after) the time its hash was recorded is hashed again."""
@@ -158,21 +163,25 @@ class LastBuild:
     diagnostics: list[Diagnostic]
     meetings: int
     files: int
-    published: dict[str, Stat]
-    """Every file of the output folder as published (path relative to it -> its stat)."""
 
 
-def output_files(out: Path) -> dict[str, Stat]:
-    """The regular files of an output folder with their stats (links and other kinds make it differ)."""
-    found: dict[str, Stat] = {}
+def output_files(out: Path) -> dict[str, tuple[int, int]]:
+    """The regular files of an output folder with their size and modification time (links and other kinds
+    are given (-1, -1), which no published file has)."""
+    found: dict[str, tuple[int, int]] = {}
     for top, dirs, files in os.walk(out):
         dirs.sort()
         for name in sorted(files) + [d for d in dirs if os.path.islink(os.path.join(top, d))]:
             path = os.path.join(top, name)
             st = os.lstat(path)
             key = os.path.relpath(path, out)
-            found[key] = _stat_key(st) if stat.S_ISREG(st.st_mode) else (-1, -1, -1, -1)
+            found[key] = (st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else (-1, -1)
     return found
+
+
+def as_published(out: Path, published: Published) -> bool:
+    """Whether the output folder holds exactly the files of publish.py's record, none touched since."""
+    return output_files(out) == {path: (size, mtime) for path, (_, size, mtime) in published.items()}
 
 
 class BuildState:
@@ -189,17 +198,17 @@ class BuildState:
             self.hashes = Hashes({k: (str(v[0]), tuple(v[1])) for k, v in data["hashes"].items()},
                                  int(data["recorded_at"]))  # type: ignore[misc]
             self.last = LastBuild(str(data["sources"]), [Diagnostic(**d) for d in data["diagnostics"]],
-                                  int(data["meetings"]), int(data["files"]),
-                                  {k: tuple(v) for k, v in data["published"].items()})
+                                  int(data["meetings"]), int(data["files"]))
         except (OSError, ValueError, TypeError, KeyError, AttributeError, IndexError):
             self.hashes, self.last = Hashes(), None
 
-    def unchanged(self, digest: str, out: Path) -> LastBuild | None:
-        """The last build, if it was made from these sources and `out` still holds exactly what it published."""
+    def unchanged(self, digest: str, out: Path, published: Published) -> LastBuild | None:
+        """The last build, if it was made from these sources and `out` still holds exactly what it
+        published (`published`: publish.py's record of it)."""
         last = self.last
-        if last is None or last.sources != digest or not out.is_dir():
+        if last is None or last.sources != digest or not out.is_dir() or not published:
             return None
-        return last if output_files(out) == last.published else None
+        return last if as_published(out, published) else None
 
     def save(self, digest: str, diagnostics: list[Diagnostic], meetings: int, files: int, out: Path) -> None:
         """Record a build that has just been published into `out`."""
@@ -208,8 +217,7 @@ class BuildState:
                 "diagnostics": [{"path": d.path, "line": d.line, "column": d.column, "severity": d.severity,
                                  "message": d.message, "hint": d.hint, "code": d.code, "file": d.file}
                                 for d in diagnostics],
-                "meetings": meetings, "files": files,
-                "published": {k: list(v) for k, v in output_files(out).items()}}
+                "meetings": meetings, "files": files}
         self.file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.file.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:

@@ -34,6 +34,7 @@ from ..records import CommitteeRecords, Decision
 from ..render.pdf import MeetingPacks
 from ..render.templates import make_environment
 from ..resolve import ResolvedMeeting
+from ..search import Bundle
 from .cache import RenderCache, canonical, meeting_key, templates_digest
 
 FORMAT = 1
@@ -129,6 +130,29 @@ class PageTasks:
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             json.dump(data, handle)
         os.replace(tmp, self.file)
+
+
+def load_bundles(file: Path) -> dict[str, Bundle]:
+    """The last build's search bundles (search.py), by committee; none if the record is missing or damaged."""
+    try:
+        data = json.loads(file.read_text(encoding="utf-8"))
+        if data.get("format") != FORMAT:
+            return {}
+        return {str(slug): Bundle(str(b["key"]), [(str(p), str(h)) for p, h in b["files"]])
+                for slug, b in data["bundles"].items()}
+    except (OSError, ValueError, TypeError, KeyError, AttributeError):
+        return {}
+
+
+def save_bundles(file: Path, bundles: dict[str, Bundle]) -> None:
+    """Record this build's search bundles (after it has published)."""
+    data = {"format": FORMAT, "bundles": {slug: {"key": b.key, "files": [list(f) for f in b.files]}
+                                          for slug, b in sorted(bundles.items())}}
+    file.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=file.parent)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        json.dump(data, handle)
+    os.replace(tmp, file)
 
 
 @dataclass

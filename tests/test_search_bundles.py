@@ -1,0 +1,94 @@
+"""The search index as one bundle per committee (search.py): a change re-indexes its own committee only.
+
+Two committees (the minimal project's panel, and a copy of it as a licensing
+board) are built; a paper of the panel changes; the next build runs Pagefind
+for the panel alone, links the board's bundle from the last build, and gives
+byte for byte what a clean build gives.  Every paper page is in exactly one
+bundle, and the search page merges them all.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from helpers_content import project
+
+from meetingpack import search
+from meetingpack.commands.build import build_project
+
+PAPER = "panel/2026-01-12/report-budget.md"
+
+
+def _tree(path: Path) -> dict[str, str]:
+    return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(path.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture(scope="module")
+def root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    tmp = tmp_path_factory.mktemp("bundles")
+    root = project(tmp)
+    shutil.copytree(root / "panel", root / "board")
+    committee = root / "board" / "committee.yaml"
+    committee.write_text(committee.read_text(encoding="utf-8").replace("Resources Scrutiny Panel", "Licensing Board")
+                         .replace("short_name: Resources", "short_name: Licensing"), encoding="utf-8")
+    return root
+
+
+def test_one_bundle_per_committee_holding_each_paper_once(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build_project(root, out, jobs=1)
+    site = out / "site"
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["board", "panel"]
+    urls: list[str] = []
+    for bundle in ("board", "panel"):
+        mine = [json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
+                for f in (site / "pagefind" / bundle).glob("fragment/*.pf_fragment")]
+        assert mine and all(u.startswith(f"/{bundle}/") for u in mine)
+        urls += mine
+    papers = sorted("/" + str(p.parent.relative_to(site)) + "/" for p in site.rglob("index.html")
+                    if "data-pagefind-body" in p.read_text(encoding="utf-8"))
+    assert sorted(urls) == papers and len(papers) >= 4  # each paper page once, in its committee's bundle
+    script = (site / "assets" / "search.js").read_text(encoding="utf-8")
+    assert 'const bundles = ["pagefind/board/", "pagefind/panel/"];' in script and "mergeIndex" in script
+    published = json.loads((tmp_path / ".build.cache" / "published.json").read_text(encoding="utf-8"))
+    assert "site/pagefind/panel/pagefind.js" in published  # one record of what was published, the index too
+
+
+def test_a_change_re_indexes_its_own_committee_only(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "build"
+    build_project(root, out, jobs=1)
+    board = {p: p.stat().st_ino for p in (out / "site/pagefind/board").rglob("*") if p.is_file()}
+    globs: list[str | None] = []
+    real = search.index_site
+    monkeypatch.setattr(search, "index_site", lambda site, glob=None, output=None: globs.append(glob)
+                        or real(site, glob, output))
+    text = (root / PAPER).read_text(encoding="utf-8")
+    try:
+        (root / PAPER).write_text(text.replace("within its budget", "within its revised budget"), encoding="utf-8")
+        build_project(root, out, jobs=1)
+        assert globs == ["panel/**/*.html"]
+        assert board == {p: p.stat().st_ino for p in (out / "site/pagefind/board").rglob("*") if p.is_file()}
+        clean = tmp_path / "clean"
+        build_project(root, clean, jobs=1, clean=True, cache=tmp_path / "clean-cache")
+        assert _tree(out) == _tree(clean)
+        assert any(b"revised" in gzip.decompress(f.read_bytes())
+                   for f in (out / "site/pagefind/panel/fragment").iterdir())
+    finally:
+        (root / PAPER).write_text(text, encoding="utf-8")
+
+
+def test_a_bundle_file_changed_by_hand_is_made_again(root: Path, tmp_path: Path) -> None:
+    out = tmp_path / "build"
+    build_project(root, out, jobs=1)
+    entry = out / "site/pagefind/board/pagefind-entry.json"
+    entry.write_text("{}", encoding="utf-8")
+    build_project(root, out, jobs=1)
+    clean = tmp_path / "clean"
+    build_project(root, clean, jobs=1, clean=True, cache=tmp_path / "clean-cache")
+    assert _tree(out) == _tree(clean)
