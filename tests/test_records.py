@@ -230,7 +230,7 @@ def test_the_action_tracker_lists_only_what_is_outstanding(site: Path) -> None:
 
 def test_the_previous_minutes_come_to_the_next_meeting_as_a_draft(site: Path) -> None:
     april = (site / "panel/2026-04-20/index.html").read_text()
-    assert re.search(r'<li value="2">\s*<a href="[^"]*item-2/index.html">Minutes of the meeting held on 12 January 2026</a>',
+    assert re.search(r'<li value="2"[^>]*>\s*<a href="[^"]*item-2/index.html">Minutes of the meeting held on 12 January 2026</a>',
                      april)
     pack = (site / "panel/2026-04-20/panel-2026-04-20-pack.pdf")
     from pypdf import PdfReader

@@ -44,9 +44,10 @@ def test_one_bundle_per_committee_holding_each_paper_once(root: Path, tmp_path: 
     out = tmp_path / "build"
     build_project(root, out, jobs=1)
     site = out / "site"
-    assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["board", "panel"]
+    # a bundle per committee, and one for the councillor pages (outside every committee's folder)
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["board", "councillors", "panel"]
     urls: list[str] = []
-    for bundle in ("board", "panel"):
+    for bundle in ("board", "councillors", "panel"):
         mine = [json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))["url"]
                 for f in (site / "pagefind" / bundle).glob("fragment/*.pf_fragment")]
         assert mine and all(u.startswith(f"/{bundle}/") for u in mine)
@@ -55,7 +56,7 @@ def test_one_bundle_per_committee_holding_each_paper_once(root: Path, tmp_path: 
                     if "data-pagefind-body" in p.read_text(encoding="utf-8"))
     assert sorted(urls) == papers and len(papers) >= 4  # each paper page once, in its committee's bundle
     script = (site / "assets" / "search.js").read_text(encoding="utf-8")
-    assert 'const bundles = ["pagefind/board/", "pagefind/panel/"];' in script and "mergeIndex" in script
+    assert 'const bundles = ["pagefind/board/", "pagefind/councillors/", "pagefind/panel/"];' in script and "mergeIndex" in script
     published = json.loads((tmp_path / ".build.cache" / "published.json").read_text(encoding="utf-8"))
     assert "site/pagefind/panel/pagefind.js" in published  # one record of what was published, the index too
 
