@@ -300,3 +300,27 @@ def test_an_earlier_version_that_was_exempt_itself_is_never_published(tmp_path: 
     for path in (out / "site").rglob("*.html"):
         assert "Harbourside" not in path.read_text(encoding="utf-8"), path
         assert "report-budget-draft" not in path.read_text(encoding="utf-8"), path
+
+
+def test_an_exempt_papers_earlier_version_listed_in_public_is_refused(tmp_path: Path) -> None:
+    """Exempt is a property of the paper: its earlier version holds the same information, so listing that
+    file under a public item (here a copy of the scenario, item 5 given it as a paper) is an error."""
+    import shutil
+
+    root = tmp_path / "content"
+    shutil.copytree(SCENARIO, root)
+    yaml_path = root / "audit/2026-03-10/meeting.yaml"
+    text_ = yaml_path.read_text(encoding="utf-8")
+    listed = text_.replace("    - title: Forward work programme\n",
+                           "    - title: Forward work programme\n      documents:\n"
+                           "        - superseded/report-write-off-v1.md\n", 1)
+    assert listed != text_
+    yaml_path.write_text(listed, encoding="utf-8")
+    earlier = root / "audit/2026-03-10/superseded/report-write-off-v1.md"  # exempt only as the paper's version
+    plain = earlier.read_text(encoding="utf-8").replace("exempt_paragraph: 3\n", "", 1)
+    assert "exempt_paragraph" not in plain
+    earlier.write_text(plain, encoding="utf-8")
+    line = next(i for i, t in enumerate(listed.splitlines(), 1) if t.strip() == "- superseded/report-write-off-v1.md")
+    found = [(d.line, d.code, d.message) for d in check(root) if d.severity == "error"]
+    assert [(n, code) for n, code, _ in found] == [(line, "exempt-published")], found
+    assert "an earlier version of 'report-write-off.md'" in found[0][2]

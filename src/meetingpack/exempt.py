@@ -145,7 +145,25 @@ def exempt_papers(project: Project) -> ExemptPapers:
         if paragraph:
             line, col = doc.positions.find(("exempt_paragraph",))
             papers.add(path, ExemptPlace(path, line, col, f"marked exempt in its own front matter (exempt_paragraph: {paragraph})"))
+    _earlier_versions(project, papers)
     return papers
+
+
+def _earlier_versions(project: Project, papers: ExemptPapers) -> None:
+    """An earlier version of an exempt paper is exempt too, wherever else it is listed: it holds the same
+    information (revisions: on an agenda item; the version before a correction)."""
+    for committee in project.committees:
+        for meeting in committee.meetings:
+            for part in ("part_a", "part_b"):
+                for index, item in enumerate(getattr(meeting.meeting.agenda, part)):
+                    for j, revision in enumerate(item.revisions):
+                        place = papers.place((meeting.path / revision.document).resolve())
+                        if place is None:
+                            continue
+                        line, col = meeting.positions.find(("agenda", part, index, "revisions", j, "earlier"))
+                        papers.add((meeting.path / revision.earlier).resolve(), ExemptPlace(
+                            meeting.yaml_path, line, col,
+                            f"an earlier version of '{revision.document}', which is {place.where}"))
 
 
 def listing_date(meeting: MeetingSource, item: AgendaItem) -> dt.date:
