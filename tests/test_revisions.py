@@ -324,3 +324,41 @@ def test_an_exempt_papers_earlier_version_listed_in_public_is_refused(tmp_path: 
     found = [(d.line, d.code, d.message) for d in check(root) if d.severity == "error"]
     assert [(n, code) for n, code, _ in found] == [(line, "exempt-published")], found
     assert "an earlier version of 'report-write-off.md'" in found[0][2]
+
+
+def test_links_to_an_item_without_a_page_go_to_its_entry_on_the_meeting_page(tmp_path: Path) -> None:
+    """An interest declared in an item without papers (the work programme, item 5) is listed on the
+    committee's register and the councillor's page: the links go to the item's entry on the meeting's page
+    (it has no page of its own), and every relative link of the site leads to a file and anchor that exist."""
+    import shutil
+
+    from meetingpack.commands.build import build_project
+
+    root = tmp_path / "content"
+    shutil.copytree(SCENARIO, root)
+    minutes = root / "audit/2026-03-10/minutes.md"
+    text_ = minutes.read_text(encoding="utf-8")
+    minutes.write_text(text_.replace("---\n\n", "declarations:\n  - member: County Borough Councillor Gareth Bevan\n"
+                                     "    item: 5\n    interest: a governor of a school the programme names\n---\n\n", 1),
+                       encoding="utf-8")
+    build_project(root, tmp_path / "build", jobs=1)
+    site = tmp_path / "build" / "site"
+    register = (site / "audit/declarations/index.html").read_text(encoding="utf-8")
+    assert 'href="../../audit/2026-03-10/index.html#item-5">item 5: Forward work programme</a>' in register
+    assert not (site / "audit/2026-03-10/item-5").exists()
+    broken = []
+    for page in sorted(site.rglob("*.html")):
+        if "pagefind" in page.parts:
+            continue
+        for href in re.findall(r'href="([^"#:]*)(?:#([^"]*))?"', page.read_text(encoding="utf-8")):
+            path, anchor = href
+            if not path:
+                continue
+            target = (page.parent / html.unescape(path)).resolve()
+            if target.is_dir():
+                target = target / "index.html"
+            if not target.is_file():
+                broken.append((str(page.relative_to(site)), path))
+            elif anchor and target.suffix == ".html" and f'id="{anchor}"' not in target.read_text(encoding="utf-8"):
+                broken.append((str(page.relative_to(site)), f"{path}#{anchor}"))
+    assert not broken, broken[:10]

@@ -101,9 +101,9 @@ def _meeting_url(meeting: ResolvedMeeting) -> str:
     return absolute_url(meeting.site, f"{meeting.url_path}/index.html")
 
 
-def _item_url(meeting: ResolvedMeeting, item: Item, pages: set[int] | None = None) -> str:
-    """The item's own page, or its entry on the meeting's page when it has none (`site.item_pages`)."""
-    if pages is not None and item.number not in pages:
+def _item_url(meeting: ResolvedMeeting, item: Item) -> str:
+    """The item's own page, or its entry on the meeting's page when it has none (`Item.has_page`)."""
+    if not item.has_page:
         return absolute_url(meeting.site, f"{meeting.url_path}/index.html") + f"#{item.slug}"
     return absolute_url(meeting.site, f"{meeting.url_path}/{item.slug}/index.html")
 
@@ -360,13 +360,11 @@ def _ocd_webcast(meeting: ResolvedMeeting, name: str, offset: int | None) -> dic
             "links": [{"url": meeting.meeting.webcast, "media_type": "text/html"}]}
 
 
-def _ocd_agenda_item(meeting: ResolvedMeeting, item: Item, packs: MeetingPacks,
-                     pages: set[int] | None) -> dict[str, object]:
+def _ocd_agenda_item(meeting: ResolvedMeeting, item: Item, packs: MeetingPacks) -> dict[str, object]:
     """One agenda entry.
 
     An exempt item has its title, number and the exemption notice, and nothing else.
 
-    `pages` are the items with a page of their own (`site.item_pages`); the others point at the meeting page.
     `related_entities` is always empty: OCD relates agenda items to OCD
     people, organisations, bills and vote events (the only kinds pupa's
     `add_entity` accepts), and a council report is none of these; calling it a
@@ -379,7 +377,7 @@ def _ocd_agenda_item(meeting: ResolvedMeeting, item: Item, packs: MeetingPacks,
         return {**base, "classification": ["part-b", "exempt"], "notes": [exempt_notice(item.exempt_paragraph)],
                 "subjects": [], "media": [], "related_entities": [],
                 "extras": {"part": "B", "exempt": True, "exempt_paragraph": item.exempt_paragraph,
-                           "page": _item_url(meeting, item, pages)}}
+                           "page": _item_url(meeting, item)}}
 
     is_key, reference = _key_decision(item)
     wards = item.wards
@@ -403,10 +401,10 @@ def _ocd_agenda_item(meeting: ResolvedMeeting, item: Item, packs: MeetingPacks,
                        "published_on": published.isoformat() if published else None,
                        "wards": wards, "key_decision": is_key, "key_decision_reference": reference,
                        "webcast_offset": item.webcast_at if media else None,
-                       "page": _item_url(meeting, item, pages), "documents": documents}}
+                       "page": _item_url(meeting, item), "documents": documents}}
 
 
-def ocd_event(meeting: ResolvedMeeting, packs: MeetingPacks, pages: set[int] | None = None) -> dict[str, object]:
+def ocd_event(meeting: ResolvedMeeting, packs: MeetingPacks) -> dict[str, object]:
     """The meeting as an Open Civic Data event (a dict; `meeting_json` writes it).
 
     The fields follow pupa's event schema (tests/schemas/ocd-event.json).
@@ -448,7 +446,7 @@ def ocd_event(meeting: ResolvedMeeting, packs: MeetingPacks, pages: set[int] | N
         "links": [{"note": "Agenda, papers and minutes", "url": _meeting_url(meeting)}],
         "participants": [{"name": committee.name, "type": "organization", "entity_type": "organization",
                           "note": "host"}],
-        "agenda": [_ocd_agenda_item(meeting, item, packs, pages) for item in meeting.items],
+        "agenda": [_ocd_agenda_item(meeting, item, packs) for item in meeting.items],
         "sources": [{"url": _meeting_url(meeting), "note": "Meeting page"}],
         "extras": {"authority": site.authority, "committee": meeting.committee.slug, "meeting": meeting.source.slug,
                    "meeting_status": m.status.value, "agenda_issued_on": m.issued_on.isoformat(),
@@ -456,9 +454,9 @@ def ocd_event(meeting: ResolvedMeeting, packs: MeetingPacks, pages: set[int] | N
     }
 
 
-def meeting_json(meeting: ResolvedMeeting, packs: MeetingPacks, pages: set[int] | None = None) -> Output:
+def meeting_json(meeting: ResolvedMeeting, packs: MeetingPacks) -> Output:
     """`<committee>/<meeting>/meeting.json`: the meeting as an Open Civic Data event (see `ocd_event`)."""
-    text = json.dumps(ocd_event(meeting, packs, pages), indent=2, ensure_ascii=False) + "\n"
+    text = json.dumps(ocd_event(meeting, packs), indent=2, ensure_ascii=False) + "\n"
     return Output(f"{meeting.url_path}/meeting.json", text.encode("utf-8"))
 
 

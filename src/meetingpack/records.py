@@ -246,7 +246,7 @@ def workplan_links(meetings: list[ResolvedMeeting]) -> dict[tuple[dt.date, str],
         for topic in planned.topics:
             best, score = None, 0.0
             for item in meeting.items:
-                if not item.documents:
+                if not item.has_page:  # a link goes to the item's page
                     continue
                 a, b = _words(topic), _words(item.title)
                 ratio = 1.0 if a and b and (a in b or b in a) else difflib.SequenceMatcher(None, a, b).ratio()

@@ -144,6 +144,13 @@ class Item:
         return [] if self.exempt else [d for d in self.documents if not d.exempt]
 
     @property
+    def has_page(self) -> bool:
+        """Whether the item gets a web page of its own: it has public papers, or is exempt (its page holds the
+        notice, and work plans link to it).  Any other item (apologies, an oral update) is told in full on
+        the meeting's page, at `#<slug>`: a page saying only "there are no papers" helps nobody."""
+        return self.exempt or bool(self.public_documents)
+
+    @property
     def withheld_documents(self) -> list[Document]:
         """A public item's exempt papers (its exempt appendices): printed in the members' pack only."""
         return [] if self.exempt else [d for d in self.documents if d.exempt]

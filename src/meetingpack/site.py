@@ -275,13 +275,10 @@ def item_minutes(meeting: ResolvedMeeting) -> dict[int, tuple[int, str]]:
     return found
 
 
-def linked_items(meeting: ResolvedMeeting, listed: dict[int, list[Paper]], records: CommitteeRecords) -> set[int]:
-    """The items with a page of their own, linked from the meeting's page: those with public papers, answering
-    earlier resolutions, or exempt (work plans and the committee's page link to an exempt item's notice).
-    The others (procedural items) are told in full on the meeting's page and get no page, so that nobody
-    follows a link to a page that says only that there are no papers."""
-    return {item.number for item in meeting.items
-            if listed.get(item.number) or records.answered_by(meeting, item) or item.exempt}
+def linked_items(meeting: ResolvedMeeting) -> set[int]:
+    """The items with a page of their own (`Item.has_page`), linked from the meeting's page; the others are
+    told in full there (title, note, minute, webcast time), at `#item-N`."""
+    return {item.number for item in meeting.items if item.has_page}
 
 
 def pdf_text_path(meeting: ResolvedMeeting, item: Item, doc: Document) -> str:
@@ -303,19 +300,13 @@ def pdf_text_page(env: jinja2.Environment, meeting: ResolvedMeeting, item: Item,
                  converted=pdf_text(doc.source.path), pdf_size=len(published_bytes(doc.source.path)))
 
 
-def item_pages(meeting: ResolvedMeeting, packs: MeetingPacks, records: CommitteeRecords) -> set[int]:
-    """The items that get a page of their own (`linked_items`); the others are told in full on the meeting's
-    page (title, note, minute, webcast time), and open data points at their entry there."""
-    return linked_items(meeting, {item.number: papers(meeting, item, packs) for item in meeting.items}, records)
-
-
 def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs: MeetingPacks,
                         records: CommitteeRecords) -> list[Output]:
     """The pages of one meeting: the meeting, each item, each public document, and the public PDFs."""
     base = meeting.url_path
     listed = {item.number: papers(meeting, item, packs) for item in meeting.items}
     minutes_of = item_minutes(meeting)
-    linked = linked_items(meeting, listed, records)
+    linked = linked_items(meeting)
     out = [Output(pdf_file(meeting, pack), pack.pdf) for pack in packs.public]
     for item in meeting.items:
         folder = f"{base}/{item.slug}"
@@ -413,9 +404,9 @@ def render_site_pages(env: jinja2.Environment, project: Project, rendered: list[
         mine = [p for p in published if ward in p.item.wards]
         out.append(_page(env, f"wards/{ward_slug(ward)}/index.html", "site/ward.html", site=site, ward=ward,
                          papers=mine, everywhere=everywhere))
-    if wards:
-        out.append(_page(env, "wards/index.html", "site/wards.html", site=site,
-                         wards=[(w, ward_slug(w), sum(w in p.item.wards for p in published)) for w in wards]))
+    # always made: every page's menu links to it (whether any paper names a ward is not a page's own input)
+    out.append(_page(env, "wards/index.html", "site/wards.html", site=site,
+                     wards=[(w, ward_slug(w), sum(w in p.item.wards for p in published)) for w in wards]))
     out.extend(render_councillor_pages(env, project, records, register))
     out.append(_page(env, "search/index.html", "site/search.html", site=site))
     out.append(_page(env, "accessibility/index.html", "site/accessibility.html", site=site, checks=checks))

@@ -32,7 +32,7 @@ from ..render.templates import make_environment
 from ..reporter import Reporter
 from ..resolve import ResolvedMeeting
 from ..search import BUNDLES, Bundle, index_bundles
-from ..site import Output, item_pages, pdf_file, render_meeting_site, render_site_pages
+from ..site import Output, pdf_file, render_meeting_site, render_site_pages
 from .check import Checked, checked_project
 
 
@@ -319,7 +319,7 @@ def _meeting_outputs(env: jinja2.Environment, meeting: ResolvedMeeting, packs: M
         # Exempt papers go only into build/private/, never under site/ (Schedule 12A).
         outputs.append(Output(private_pack_file(meeting), packs.members.pdf))
     outputs += [Output("site/" + o.path, o.data, o.source)
-                for o in [*render_meeting_site(env, meeting, packs, records), meeting_json(meeting, packs, item_pages(meeting, packs, records))]]
+                for o in [*render_meeting_site(env, meeting, packs, records), meeting_json(meeting, packs)]]
     outputs = [_with_digest(o) for o in outputs]
     counts = AccessibilityCounts()
     for output in outputs:
