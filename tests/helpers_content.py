@@ -65,3 +65,16 @@ def check(root: Path) -> list[Diagnostic]:
 def errors(root: Path) -> list[Diagnostic]:
     """The errors (not warnings) `pack check` finds in `root`."""
     return [d for d in check(root) if d.severity == "error"]
+
+
+def replaced_copy(source: Path, tmp_path: Path, changes: Mapping[str, tuple[str, str]]) -> Path:
+    """A copy of the content folder `source` at tmp_path/content with one text replaced in some files:
+    {file: (old, new)}; each old text must be there.  Returns the copy's path."""
+    root = tmp_path / "content"
+    shutil.copytree(source, root)
+    for relative, (old, new) in changes.items():
+        path = root / relative
+        text = path.read_text(encoding="utf-8")
+        assert old in text, (relative, old)
+        path.write_text(text.replace(old, new), encoding="utf-8")
+    return root

@@ -27,6 +27,7 @@ from typing import Any
 import pikepdf
 import pytest
 from helpers_content import original, project
+from helpers_pdf import struct_elements
 from pypdf import PdfReader
 from weasyprint import HTML
 
@@ -212,23 +213,6 @@ def test_odd_sizes_fit_the_a4_page_of_their_orientation(case: dict[str, Any]) ->
         assert f"Page {plans['first_page'] + k}" in texts[_pack_page(case, plans["first_page"] + k)]
 
 
-def _elements(pdf: pikepdf.Pdf) -> list[pikepdf.Dictionary]:
-    found: list[pikepdf.Dictionary] = []
-
-    def walk(node: object) -> None:
-        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
-            return
-        found.append(node)
-        kids = node.get("/K")
-        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]) if kids is not None else []:
-            walk(kid)
-
-    kids = pdf.Root.StructTreeRoot.K
-    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-        walk(kid)
-    return found
-
-
 def _marked_text(reader: PdfReader, index: int) -> dict[int, str]:
     """The text drawn in each marked-content sequence (by MCID) of a page."""
     texts: dict[int, str] = {}
@@ -267,7 +251,7 @@ def test_a_tagged_appendix_keeps_its_own_tags(case: dict[str, Any]) -> None:
     path = case["out"] / case["agenda"]["file"]
     reader = PdfReader(path)
     with pikepdf.open(path) as pdf:
-        elements = _elements(pdf)
+        elements = struct_elements(pdf)
         assert not [e for e in elements if e.S == pikepdf.Name.Figure and "Peer challenge" in str(e.get("/Alt"))]
         grafts = [e for e in elements if e.S == pikepdf.Name.Div and str(e.get("/T", "")).startswith(
             "Appendix 1: Peer challenge feedback, page ")]
@@ -307,7 +291,7 @@ def _elements_below(element: pikepdf.Dictionary) -> list[pikepdf.Dictionary]:
 
 def test_an_untagged_appendix_page_carries_its_text_for_assistive_technology(case: dict[str, Any]) -> None:
     with pikepdf.open(case["out"] / case["agenda"]["file"]) as pdf:
-        plans = [e for e in _elements(pdf) if e.S == pikepdf.Name.Figure and "Site plans" in str(e.get("/Alt"))]
+        plans = [e for e in struct_elements(pdf) if e.S == pikepdf.Name.Figure and "Site plans" in str(e.get("/Alt"))]
         assert len(plans) == 3
         assert "page 1 of 3" in str(plans[0].Alt)
         # the page's text, paragraph by paragraph
@@ -321,7 +305,7 @@ def test_an_untagged_appendix_page_carries_its_text_for_assistive_technology(cas
 
 def test_table_header_cells_carry_their_scope(case: dict[str, Any]) -> None:
     with pikepdf.open(case["out"] / case["agenda"]["file"]) as pdf:
-        headers = [e for e in _elements(pdf) if e.S == pikepdf.Name.TH]
+        headers = [e for e in struct_elements(pdf) if e.S == pikepdf.Name.TH]
         assert headers
         assert all(h.A.O == pikepdf.Name.Table and "/Scope" in h.A for h in headers)
         scopes = [str(h.A.Scope) for h in headers]
@@ -368,7 +352,7 @@ def test_nothing_of_an_exempt_pdf_reaches_the_website(case: dict[str, Any]) -> N
     members = PdfReader(case["out"] / case["meeting"]["members_pack"]["file"])
     assert "seven hundred thousand" in " ".join(p.extract_text() or "" for p in members.pages)
     with pikepdf.open(case["out"] / case["meeting"]["members_pack"]["file"]) as pdf:
-        figure = next(e for e in _elements(pdf) if e.S == pikepdf.Name.Figure and "Valuation" in str(e.Alt))
+        figure = next(e for e in struct_elements(pdf) if e.S == pikepdf.Name.Figure and "Valuation" in str(e.Alt))
         assert EXEMPT_WORDS in str(figure.ActualText)
 
 

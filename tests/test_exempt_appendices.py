@@ -17,10 +17,10 @@ from __future__ import annotations
 
 import json
 import re
-import shutil
 from pathlib import Path
 
 import pytest
+from helpers_content import replaced_copy
 from pypdf import PdfReader
 from test_exempt import _contains, _pdf_bytes, _strings
 
@@ -195,15 +195,8 @@ def test_no_file_of_the_site_holds_a_word_title_or_file_name_of_the_exempt_paper
 
 
 def _copy(tmp_path: Path, changes: dict[str, tuple[str, str]]) -> Path:
-    """The scenario copied to tmp_path/content with (old, new) text replacements per file (written as is)."""
-    root = tmp_path / "content"
-    shutil.copytree(SCENARIO, root)
-    for relative, (old, new) in changes.items():
-        path = root / relative
-        text = path.read_text(encoding="utf-8")
-        assert old in text, (relative, old)
-        path.write_text(text.replace(old, new), encoding="utf-8")
-    return root
+    """The scenario copied to tmp_path/content with (old, new) text replacements per file."""
+    return replaced_copy(SCENARIO, tmp_path, changes)
 
 
 def _check(root: Path) -> list[Diagnostic]:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
-import shutil
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +21,7 @@ import jsonschema
 import pytest
 from conftest import EXAMPLE
 from helpers_content import project as minimal_project
+from helpers_content import replaced_copy
 from icalendar import Calendar
 
 from meetingpack import opendata
@@ -119,14 +119,7 @@ def _stub_packs(meeting: ResolvedMeeting, like: MeetingPacks) -> MeetingPacks:
 
 def _changed_example(tmp_path: Path, changes: dict[str, tuple[str, str]]) -> Path:
     """A copy of the bundled example with one line of some files replaced: {file: (old, new)}."""
-    root = tmp_path / "content"
-    shutil.copytree(EXAMPLE, root)
-    for relative, (old, new) in changes.items():
-        path = root / relative
-        text = path.read_text(encoding="utf-8")
-        assert old in text, (relative, old)
-        path.write_text(text.replace(old, new), encoding="utf-8")
-    return root
+    return replaced_copy(EXAMPLE, tmp_path, changes)
 
 
 # ------------------------------------------------------------ Open Civic Data

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from conftest import EXAMPLE, Built
+from helpers_pdf import struct_elements
 from pypdf import PdfReader
 
 LATER = "2026-03-02"
@@ -278,26 +279,6 @@ def test_exempt_item_is_only_in_the_members_pack_with_its_range(built: Built) ->
     assert "Members' Pack (includes exempt information)" in flat(" ".join(texts[:front]))
 
 
-def _struct_elements(pdf: Any) -> list[Any]:
-    """Every structure element reachable from the structure tree root, in document order."""
-    import pikepdf
-
-    found = []
-
-    def walk(node: Any) -> None:
-        if not isinstance(node, pikepdf.Dictionary) or "/S" not in node:
-            return
-        found.append(node)
-        kids = node.get("/K")
-        for kid in (kids if isinstance(kids, pikepdf.Array) else [kids]) if kids is not None else []:
-            walk(kid)
-
-    kids = pdf.Root.StructTreeRoot.K
-    for kid in kids if isinstance(kids, pikepdf.Array) else [kids]:
-        walk(kid)
-    return found
-
-
 def _struct_elements_below(element: Any) -> list[Any]:
     import pikepdf
 
@@ -316,7 +297,7 @@ def test_structure_tree_has_headings_tables_figures_and_no_stray_furniture(built
     letter = document(built, LATER, "inspection-letter")
     with pikepdf.open(built.out / entry["file"]) as pdf:
         assert pdf.Root.MarkInfo.Marked is True and str(pdf.Root.Lang) == "en-GB"
-        elements = _struct_elements(pdf)
+        elements = struct_elements(pdf)
         kinds = [str(e.S) for e in elements]
         assert {"/H1", "/H2", "/Table", "/TH", "/TD", "/L", "/LI", "/Figure", "/Link"} <= set(kinds)
         # header cells are tied to their data cells (WeasyPrint writes IDs and Headers)
