@@ -45,6 +45,8 @@ def test_plain_lines_and_summary(tmp_path: Path, capsys: pytest.CaptureFixture[s
     second = capsys.readouterr().err
     assert "rendering the packs of 0 meetings; 1 unchanged, taken from the cache" in second
     assert "(0 rendered, 1 unchanged and taken from the cache)" in second
+    assert " site tasks (" in first and " site tasks (0 unchanged)" in first
+    assert " site tasks (0 unchanged)" not in second  # the committee's listing and the home page, say, are linked
     assert main(["build", str(root), "--out", str(out), "-j", "1", "--clean"]) == 0
     assert "(1 rendered, " in capsys.readouterr().err
 

@@ -108,7 +108,8 @@ def cmd_build(args: argparse.Namespace) -> int:
         return 0
     rate = f", {result.pages / took:.1f} pages/s" if result.pages else ""
     print(f"pack build: {result.meetings} meetings ({result.rendered} rendered{rate}, {result.reused} unchanged "
-          f"and taken from the cache), {result.files} files in {args.out} "
+          f"and taken from the cache), {result.site_tasks} site tasks ({result.site_tasks_reused} unchanged), "
+          f"{result.files} files in {args.out} "
           f"({took:.1f} s; {_summary(result.report)})", file=sys.stderr)
     return 0
 

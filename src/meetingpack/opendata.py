@@ -34,7 +34,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 from xml.sax.saxutils import escape
@@ -45,7 +45,7 @@ from icalendar import Calendar, Event, Timezone, vDuration  # type: ignore[impor
 
 from . import model
 from .exempt import exempt_notice
-from .load import Project
+from .load import CommitteeSource, Project
 from .records import CommitteeRecords
 from .render.pdf import MeetingPacks
 from .resolve import Document, Item, ResolvedMeeting, clock, long_date
@@ -250,16 +250,24 @@ def calendars(project: Project, meetings: list[ResolvedMeeting]) -> list[Output]
     Every committee gets its file, even with no meetings yet, so that a
     subscription made today keeps working when meetings are added.
     """
+    return [all_calendar(project, meetings),
+            *(committee_calendar(project, c, [m for m in meetings if m.committee.slug == c.slug])
+              for c in project.committees)]
+
+
+def all_calendar(project: Project, meetings: list[ResolvedMeeting]) -> Output:
+    """`calendar.ics`: every meeting of every committee."""
     site = project.site
-    out = [Output("calendar.ics", _calendar(
+    return Output("calendar.ics", _calendar(
         site, f"{site.authority}: council meetings",
-        f"Meetings of the committees of {site.authority}, with links to their agendas and papers.", meetings))]
-    for committee in project.committees:
-        own = [m for m in meetings if m.committee.slug == committee.slug]
-        name = committee.committee.name
-        out.append(Output(f"{committee.slug}/calendar.ics", _calendar(
-            site, f"{name} meetings", f"Meetings of the {name}, {site.authority}.", own)))
-    return out
+        f"Meetings of the committees of {site.authority}, with links to their agendas and papers.", meetings))
+
+
+def committee_calendar(project: Project, committee: CommitteeSource, own: list[ResolvedMeeting]) -> Output:
+    """`<committee>/calendar.ics`: the meetings `own` of one committee."""
+    name = committee.committee.name
+    return Output(f"{committee.slug}/calendar.ics", _calendar(
+        project.site, f"{name} meetings", f"Meetings of the {name}, {project.site.authority}.", own))
 
 
 # -------------------------------------------------------------------- Atom
@@ -293,7 +301,7 @@ def _feed_papers(meetings: Iterable[ResolvedMeeting]) -> list[_Paper]:
                                          p.meeting.committee.slug, p.meeting.source.slug, p.item.number, p.index))
 
 
-def papers_feed(project: Project, rendered: list[tuple[ResolvedMeeting, MeetingPacks]]) -> Output:
+def papers_feed(project: Project, rendered: Sequence[tuple[ResolvedMeeting, object]]) -> Output:
     """`papers.atom`: one entry per public paper, newest first, linking to its page (or the PDF itself).
 
     Each entry is dated the day its paper was published (midnight, local

@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime as dt
 import posixpath
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
@@ -26,7 +26,7 @@ from markupsafe import Markup
 
 from .errors import BuildError
 from .exempt import exempt_notice
-from .load import DocumentSource, Project
+from .load import CommitteeSource, DocumentSource, Project
 from .members import STATUS_WORDS, Person, Register, build_register, councillor_path
 from .records import CommitteeRecords
 from .render.appendix_text import pdf_text
@@ -343,6 +343,38 @@ def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs
     return out
 
 
+PaperFacts = dict[str, list[int | None]]
+"""What the listing pages need of a meeting's packs, by paper ('item-6-report'): [size of its PDF,
+pages of its PDF, first and last page in the pack (None if not in it)].  Public papers only."""
+
+
+def paper_facts(meeting: ResolvedMeeting, packs: MeetingPacks) -> PaperFacts:
+    """The facts of each public paper of a meeting (`papers`), compact and JSON-able, for the site-wide pages."""
+    facts: PaperFacts = {}
+    for item in meeting.items:
+        for paper in papers(meeting, item, packs):
+            pages = paper.pages
+            facts[f"{item.slug}-{paper.doc.slug}"] = [paper.pdf_size, paper.pdf_pages,
+                                                      pages.first if pages else None, pages.last if pages else None]
+    return facts
+
+
+def listed_papers(meeting: ResolvedMeeting, item: Item, facts: PaperFacts) -> list[Paper]:
+    """The public papers of an item as `papers` gives them, made from the meeting's `paper_facts`."""
+    out = []
+    for doc in item.public_documents:
+        size, count, first, last = facts.get(f"{item.slug}-{doc.slug}", [0, 0, None, None])
+        pages = PageRange(first, last) if first is not None and last is not None else None
+        pdf = f"{item.slug}/{doc.slug}.pdf"
+        if doc.kind == "pdf":
+            out.append(Paper(doc, None, pdf, size or 0, count or 0, pages, version_links(item, doc),
+                             text=pdf_text_path(meeting, item, doc).removeprefix(meeting.url_path + "/")))
+        else:
+            out.append(Paper(doc, f"{item.slug}/{doc.slug}/index.html", pdf, size or 0, count or 0, pages,
+                             version_links(item, doc)))
+    return out
+
+
 @dataclass(frozen=True)
 class Published:
     """A public paper and when it was published, for "recently published" lists and ward pages."""
@@ -353,13 +385,15 @@ class Published:
     paper: Paper
 
 
-def published_papers(rendered: list[tuple[ResolvedMeeting, MeetingPacks]]) -> list[Published]:
-    """Every public paper, newest first (then by meeting and agenda order)."""
-    found = []
+def published_papers(rendered: Iterable[tuple[ResolvedMeeting, MeetingPacks | PaperFacts]]) -> list[Published]:
+    """Every public paper, newest first (then by meeting and agenda order); each meeting with its packs or
+    its `paper_facts`."""
+    found: list[Published] = []
     for meeting, packs in rendered:
         for item in meeting.items:
             date = item.published_on or meeting.meeting.issued_on
-            found.extend(Published(date, meeting, item, paper) for paper in papers(meeting, item, packs))
+            listed = listed_papers(meeting, item, packs) if isinstance(packs, dict) else papers(meeting, item, packs)
+            found.extend(Published(date, meeting, item, paper) for paper in listed)
     return sorted(found, key=lambda p: (-p.date.toordinal(), p.meeting.url_path, p.item.number))
 
 
@@ -367,38 +401,76 @@ def ward_slug(ward: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ward.lower()).strip("-")
 
 
-def render_site_pages(env: jinja2.Environment, project: Project, rendered: list[tuple[ResolvedMeeting, MeetingPacks]],
+def render_site_pages(env: jinja2.Environment, project: Project,
+                      rendered: list[tuple[ResolvedMeeting, MeetingPacks | PaperFacts]],
                       records: dict[str, CommitteeRecords], checks: dict[str, int],
                       search_bundles: list[str] | None = None) -> list[Output]:
     """The pages that list meetings and papers: home, committees, wards, search and the accessibility statement.
 
     `search_bundles`: the folders of the search index, one per committee with papers (search.py), that the
-    search page merges; by default one index at `pagefind/`.
+    search page merges; by default one index at `pagefind/`.  The build makes the same pages as separate
+    tasks (engine/sitewide.py), each with the function below that makes its part.
     """
     out = []
     meetings = [m for m, _ in rendered]
-    site = project.site
     published = published_papers(rendered)
     register = council_register(project, records)
     for committee in project.committees:
-        mine = [m for m in meetings if m.committee.slug == committee.slug]
-        years: dict[str, list[ResolvedMeeting]] = {}
-        for m in sorted(mine, key=lambda m: m.meeting.date, reverse=True):
-            years.setdefault(year_label(m.meeting.date), []).append(m)
-        mine_records = records.get(committee.slug) or CommitteeRecords([], [])
-        out.append(_page(env, f"{committee.slug}/decisions/index.html", "site/decisions.html", site=site,
-                         source=committee, committee=committee.committee, records=mine_records))
-        out.append(_page(env, f"{committee.slug}/declarations/index.html", "site/declarations.html", site=site,
-                         source=committee, committee=committee.committee, records=mine_records))
-        out.append(_page(env, f"{committee.slug}/index.html", "site/committee.html", site=site,
-                         source=committee, committee=committee.committee, years=years, records=mine_records,
-                         topic_links=mine_records.topic_links,
-                         upcoming=sorted((m for m in mine if not is_past(m, meetings)), key=lambda m: m.meeting.date),
-                         is_past=is_past, meetings=meetings, member_ids=register.link_ids(committee)))
-    upcoming = sorted((m for m in meetings if not is_past(m, meetings)), key=lambda m: (m.meeting.date, m.url_path))
-    out.append(_page(env, "index.html", "site/index.html", site=site, committees=project.committees,
-                     upcoming=upcoming, recent=published[:10], meetings=meetings))
-    wards = site.wards or sorted({w for p in published for w in p.item.wards if w.lower() != "all"})
+        out.extend(committee_pages(env, project, committee, meetings, records, register))
+    out.append(home_page(env, project, meetings, published))
+    out.extend(ward_pages(env, project, published))
+    out.extend(render_councillor_pages(env, project, records, register))
+    out.append(search_page(env, project))
+    out.append(accessibility_page(env, project, checks))
+    out.append(site_css(env, project))
+    out.append(search_script(env, search_bundles))
+    return out
+
+
+def committee_pages(env: jinja2.Environment, project: Project, committee: CommitteeSource,
+                    meetings: list[ResolvedMeeting], records: dict[str, CommitteeRecords],
+                    register: Register) -> list[Output]:
+    """A committee's listing page, decisions register and declarations of interest."""
+    site = project.site
+    mine = [m for m in meetings if m.committee.slug == committee.slug]
+    years: dict[str, list[ResolvedMeeting]] = {}
+    for m in sorted(mine, key=lambda m: m.meeting.date, reverse=True):
+        years.setdefault(year_label(m.meeting.date), []).append(m)
+    mine_records = records.get(committee.slug) or CommitteeRecords([], [])
+    return [
+        _page(env, f"{committee.slug}/decisions/index.html", "site/decisions.html", site=site,
+              source=committee, committee=committee.committee, records=mine_records),
+        _page(env, f"{committee.slug}/declarations/index.html", "site/declarations.html", site=site,
+              source=committee, committee=committee.committee, records=mine_records),
+        _page(env, f"{committee.slug}/index.html", "site/committee.html", site=site,
+              source=committee, committee=committee.committee, years=years, records=mine_records,
+              topic_links=mine_records.topic_links,
+              upcoming=sorted((m for m in mine if not is_past(m, meetings)), key=lambda m: m.meeting.date),
+              is_past=is_past, meetings=meetings, member_ids=register.link_ids(committee))]
+
+
+def upcoming_meetings(meetings: list[ResolvedMeeting]) -> list[ResolvedMeeting]:
+    """The meetings not yet past (`is_past`), soonest first: the home page lists them."""
+    return sorted((m for m in meetings if not is_past(m, meetings)), key=lambda m: (m.meeting.date, m.url_path))
+
+
+def home_page(env: jinja2.Environment, project: Project, meetings: list[ResolvedMeeting],
+              published: list[Published]) -> Output:
+    """The home page: the committees, the upcoming meetings and the ten papers published last."""
+    return _page(env, "index.html", "site/index.html", site=project.site, committees=project.committees,
+                 upcoming=upcoming_meetings(meetings), recent=published[:10], meetings=meetings)
+
+
+def ward_names(project: Project, published: list[Published]) -> list[str]:
+    """The wards with a page: those site.yaml lists, else every ward a public paper names."""
+    return project.site.wards or sorted({w for p in published for w in p.item.wards if w.lower() != "all"})
+
+
+def ward_pages(env: jinja2.Environment, project: Project, published: list[Published]) -> list[Output]:
+    """A page per ward with the papers naming it (and those naming 'All'), and the index of wards."""
+    out = []
+    site = project.site
+    wards = ward_names(project, published)
     everywhere = [p for p in published if any(w.lower() == "all" for w in p.item.wards)]
     for ward in wards:
         mine = [p for p in published if ward in p.item.wards]
@@ -407,14 +479,29 @@ def render_site_pages(env: jinja2.Environment, project: Project, rendered: list[
     # always made: every page's menu links to it (whether any paper names a ward is not a page's own input)
     out.append(_page(env, "wards/index.html", "site/wards.html", site=site,
                      wards=[(w, ward_slug(w), sum(w in p.item.wards for p in published)) for w in wards]))
-    out.extend(render_councillor_pages(env, project, records, register))
-    out.append(_page(env, "search/index.html", "site/search.html", site=site))
-    out.append(_page(env, "accessibility/index.html", "site/accessibility.html", site=site, checks=checks))
-    css = render_template(env, "site/site.css", colours=project.site.colours)
-    out.append(Output("assets/site.css", css.encode("utf-8")))
-    out.append(Output("assets/search.js", render_template(
-        env, "site/search.js", bundles=search_bundles if search_bundles is not None else ["pagefind/"]).encode("utf-8")))
     return out
+
+
+def search_page(env: jinja2.Environment, project: Project) -> Output:
+    """The search page (the script it runs is `search_script`)."""
+    return _page(env, "search/index.html", "site/search.html", site=project.site)
+
+
+def search_script(env: jinja2.Environment, search_bundles: list[str] | None) -> Output:
+    """assets/search.js, merging the search bundles (search.py); by default one index at `pagefind/`."""
+    return Output("assets/search.js", render_template(
+        env, "site/search.js", bundles=search_bundles if search_bundles is not None else ["pagefind/"]).encode("utf-8"))
+
+
+def accessibility_page(env: jinja2.Environment, project: Project, checks: dict[str, int]) -> Output:
+    """The accessibility statement, with the counts of the checks made on the meetings' pages and PDFs."""
+    return _page(env, "accessibility/index.html", "site/accessibility.html", site=project.site, checks=checks)
+
+
+def site_css(env: jinja2.Environment, project: Project) -> Output:
+    """assets/site.css, in the council's colours."""
+    css = render_template(env, "site/site.css", colours=project.site.colours)
+    return Output("assets/site.css", css.encode("utf-8"))
 
 
 # ------------------------------------------------------------- councillors

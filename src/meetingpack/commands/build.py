@@ -13,26 +13,35 @@ import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import jinja2
 
 from ..engine.cache import RenderCache, versions
 from ..engine.checks import CheckCache
 from ..engine.executor import default_jobs, render_all
+from ..engine.sitewide import (
+    SiteInputs,
+    SiteTasks,
+    manifest_entry,
+    meeting_projection,
+    private_pack_file,
+    site_outputs,
+)
 from ..engine.state import BuildState, sources
 from ..engine.tasks import PagesRecord, PageTasks, Plan, load_bundles, plan_meetings, save_bundles
 from ..errors import BuildError, Report
 from ..load import Project
 from ..members import build_register
-from ..opendata import calendars, decisions_json, meeting_json, papers_feed, sitemap
+from ..opendata import meeting_json
 from ..publish import Published, beside, link_previous, load_published, output_lock, publish
 from ..records import CommitteeRecords
-from ..render.pdf import MeetingPacks, PackFile, PageRange, render_packs
+from ..render.pdf import MeetingPacks, render_packs
 from ..render.templates import make_environment
 from ..reporter import Reporter
 from ..resolve import ResolvedMeeting
 from ..search import BUNDLES, Bundle, index_bundles
-from ..site import Output, pdf_file, render_meeting_site, render_site_pages
+from ..site import Output, render_meeting_site
 from .check import Checked, checked_project
 
 
@@ -50,75 +59,19 @@ class BuildResult:
     """PDF pages laid out by this build (none for meetings taken from the cache)."""
     unchanged: bool = False
     """Nothing had changed since the last build: the output folder was left as it was (engine/state.py)."""
+    site_tasks: int = 0
+    """Committee and site-wide tasks (engine/sitewide.py): one per committee, home, wards, feeds, ..."""
+    site_tasks_reused: int = 0
+    """Site tasks whose inputs were unchanged: their files were linked from the previous output."""
     pending: list[str] = field(default_factory=list)
     """A pages-first build: the meetings (url paths) whose pages are new but whose packs are still the
     previous ones, to be rendered by the next, whole build."""
 
 
-def private_pack_file(meeting: ResolvedMeeting) -> str:
-    """Path of a meeting's members' pack (with exempt papers), outside the site."""
-    return f"private/{meeting.url_path}/{meeting.committee.slug}-{meeting.source.slug}-members-pack.pdf"
-
-
-def _last_printed(pages: PageRange, blank: set[int]) -> int:
-    """The last page of a document that is not a blank page (the blank page after it stays in its item's range)."""
-    last = pages.last
-    while last > pages.first and last in blank:
-        last -= 1
-    return last
-
-
-def _pack_entry(pack: PackFile, file: str, titles: dict[str, str], blank: set[int]) -> dict[str, object]:
-    return {
-        "kind": pack.key,
-        "file": file,
-        "published_on": pack.published_on.isoformat() if pack.published_on else None,
-        "pages": pack.total_pages,
-        "front_sheet_pages": pack.front_pages,
-        "first_page": pack.pages.first if pack.pages else None,
-        "last_page": pack.pages.last if pack.pages else None,
-        "items": [{"number": n, "first_page": r.first, "last_page": r.last} for n, r in pack.items.items()],
-        "documents": [{"id": d, "title": titles.get(d, ""), "first_page": r.first,
-                       "last_page": _last_printed(r, blank)} for d, r in pack.documents.items()],
-    }
-
-
 def manifest(meetings: list[tuple[ResolvedMeeting, MeetingPacks]]) -> dict[str, object]:
-    """What was built: each meeting, its pages, and each pack with the pages of every item and document.
-
-    The members' pack is listed by its private path and page count only: the
-    titles and pages of exempt papers are not written here.
-    """
-    entries = []
-    for meeting, packs in meetings:
-        items = []
-        for item in meeting.items:
-            page_range = packs.items.get(item.number)
-            item_pdf = packs.item_pdfs.get(item.number)
-            items.append({
-                "number": item.number, "title": item.title, "part": item.part,
-                "exempt": item.exempt, "supplementary": item.supplementary,
-                "published_on": item.published_on.isoformat() if item.published_on else None,
-                "first_page": page_range.first if page_range else None,
-                "last_page": page_range.last if page_range else None,
-                "page": f"site/{meeting.url_path}/{item.slug}/index.html",
-                "pdf": f"site/{pdf_file(meeting, item_pdf)}" if item_pdf else None,
-            })
-        entries.append({
-            "committee": meeting.committee.slug,
-            "meeting": meeting.source.slug,
-            "title": meeting.title,
-            "date": meeting.meeting.date.isoformat(),
-            "start_time": meeting.meeting.start_time.strftime("%H:%M"),
-            "status": meeting.meeting.status.value,
-            "page": f"site/{meeting.url_path}/index.html",
-            "items": items,
-            "packs": [_pack_entry(p, f"site/{pdf_file(meeting, p)}", packs.titles, set(packs.blank_pages))
-                      for p in packs.public],
-            **({"members_pack": {"file": private_pack_file(meeting), "pages": packs.members.total_pages}}
-               if packs.members else {}),
-        })
-    return {"generator": "meetingpack", "meetings": entries}
+    """What was built: each meeting, its pages, and each pack with the pages of every item and document
+    (engine/sitewide.py `manifest_entry`; the build's own manifest.json is a site task)."""
+    return {"generator": "meetingpack", "meetings": [manifest_entry(m, p) for m, p in meetings]}
 
 
 class AccessibilityCounts:
@@ -144,6 +97,7 @@ class AccessibilityCounts:
         self.counts["tables_with_headers"] += sum("<th" in t for t in tables)
 
     def meeting(self, meeting: ResolvedMeeting, packs: MeetingPacks) -> None:
+        """The meeting's PDFs (counted with its pages, so that the record of its pages carries them)."""
         self.counts["tagged_pdfs"] += len(packs.public) + len(packs.item_pdfs) + len(packs.document_pdfs)
         self.counts["pdf_appendices"] += sum(1 for i in meeting.items for d in i.public_documents if d.kind == "pdf")
 
@@ -269,7 +223,9 @@ def _build(checked: Checked, out: Path, progress: Reporter, jobs: int | None, ca
     plan = plan_meetings(project, meetings, records, cache, tasks, previous, out, pages_first)
     all_packs = _packs(project, meetings, plan, jobs, progress, cache, counts)
     indexed: dict[str, int] = {}
-    outputs = _outputs(project, meetings, records, all_packs, plan, tasks, progress, previous, indexed)
+    site_tasks = SiteTasks.open(cache.folder, cache.use)
+    outputs = _outputs(project, meetings, records, all_packs, plan, tasks, progress, previous, indexed,
+                       site_tasks, out, counts)
     searched = cache.folder / "search.json"
     last = load_bundles(searched) if cache.use else {}
     made: dict[str, Bundle] = {}
@@ -297,7 +253,9 @@ def _build(checked: Checked, out: Path, progress: Reporter, jobs: int | None, ca
     files = publish(outputs, out, finish=search_index, index=index, link=cache.use)
     save_bundles(searched, made)
     tasks.save()
+    site_tasks.save()
     return BuildResult(report, len(meetings), files, out, counts["rendered"], counts["reused"], progress.pages,
+                       site_tasks=counts["site_tasks"], site_tasks_reused=counts["site_tasks_reused"],
                        pending=[meetings[i].url_path for i in sorted(plan.stale)])
 
 
@@ -324,34 +282,34 @@ def _meeting_outputs(env: jinja2.Environment, meeting: ResolvedMeeting, packs: M
     counts = AccessibilityCounts()
     for output in outputs:
         counts.page(output)
+    counts.meeting(meeting, packs)
     html = [o.path.removeprefix("site/") for o in outputs if o.path.startswith("site/") and o.path.endswith(".html")]
-    return outputs, PagesRecord(key, [(o.path, o.digest or "") for o in outputs], counts.counts, html)
+    return outputs, PagesRecord(key, [(o.path, o.digest or "") for o in outputs], counts.counts, html,
+                                meeting_projection(meeting, packs))
 
 
 def _outputs(project: Project, meetings: list[ResolvedMeeting], records: dict[str, CommitteeRecords],
              all_packs: Iterator[MeetingPacks], plan: Plan, tasks: PageTasks, progress: Reporter,
-             previous: Published, indexed: dict[str, int]) -> Iterator[Output]:
-    """Every file of the build, handed to publish as it is made (the site's pages of a meeting, then its PDFs).
+             previous: Published, indexed: dict[str, int], site_tasks: SiteTasks, out: Path,
+             counts: dict[str, int]) -> Iterator[Output]:
+    """Every file of the build, handed to publish as it is made (the site's pages of a meeting, then its PDFs;
+    then the committee and site-wide pages).
 
     A meeting's PDFs are let go once written: what later pages need of them
-    (sizes, page counts, ranges) stays, the bytes do not.  A meeting whose
-    pages task is unchanged (`Plan.reuse`) is not rendered: its files are
-    linked from the previous build by their recorded hashes.
+    (sizes, page counts, ranges) is its projection (engine/sitewide.py), a
+    small record kept with the record of its pages; the packs are not kept.
+    A meeting whose pages task is unchanged (`Plan.reuse`) is not rendered:
+    its files are linked from the previous build by their recorded hashes, and
+    its projection comes from the record.  So are the committee and site-wide
+    tasks whose keys are unchanged (`site_outputs`).  `counts` gets
+    "site_tasks" and "site_tasks_reused".
     """
     env = make_environment(project.root)
-    rendered: list[tuple[ResolvedMeeting, MeetingPacks]] = []
+    projections: dict[str, dict[str, Any]] = {}
     accessibility = AccessibilityCounts()
     pages: list[str] = []
-
-    def site(output: Output) -> Output:
-        placed = Output("site/" + output.path, output.data, output.source)
-        accessibility.page(placed)
-        if placed.path.endswith(".html"):
-            pages.append(output.path)
-        return placed
-
     for i, (meeting, packs) in enumerate(zip(meetings, all_packs, strict=True)):
-        if not rendered:  # after the first packs, so that the phases are shown in the order they start
+        if not projections:  # after the first packs, so that the phases are shown in the order they start
             progress.phase("pages", len(meetings))
         if i in plan.reuse:
             record = plan.reuse[i][0]
@@ -371,20 +329,11 @@ def _outputs(project: Project, meetings: list[ResolvedMeeting], records: dict[st
         # the committees with pages to search: each gets a search bundle (search.py)
         indexed[meeting.committee.slug] = indexed.get(meeting.committee.slug, 0) + record.counts["html_documents"]
         pages.extend(record.html)
-        accessibility.meeting(meeting, packs)
         packs.release()
-        rendered.append((meeting, packs))
+        projections[meeting.url_path] = record.site
         progress.step("pages", meeting.url_path, reused=i in plan.reuse)
-    progress.phase("site", 1)
     if build_register(project.committees).people:  # the councillor pages (site/councillors/) are searched too
         indexed["councillors"] = 1
     bundles = [f"{BUNDLES}/{slug}/" for slug, count in sorted(indexed.items()) if count]
-    yield from (site(o) for o in render_site_pages(env, project, rendered, records, accessibility.counts,
-                                                   search_bundles=bundles))
-    opendata = [*calendars(project, meetings), papers_feed(project, rendered),
-                *(decisions_json(project.site, r) for r in records.values())]
-    yield from (site(o) for o in opendata)
-    yield site(sitemap(project.site, pages))
-    data = json.dumps(manifest(rendered), indent=2, ensure_ascii=False) + "\n"
-    yield Output("manifest.json", data.encode("utf-8"))
-    progress.step("site", "site")
+    given = SiteInputs(env, project, meetings, records, projections, dict(accessibility.counts), bundles, pages)
+    yield from site_outputs(given, site_tasks, previous, out, progress, counts)

@@ -14,8 +14,10 @@ every file those pages were is still in the output folder as published, the
 build does not render them again nor even read them: publish.py hard-links
 each from the previous output by its recorded hash.  The record (one JSON file
 in the build cache, `pages.json`) also keeps what the site-wide pages need of
-each meeting's pages: their accessibility counts and the HTML paths for the
-sitemap.
+each meeting's pages: their accessibility counts, the HTML paths for the
+sitemap, and the meeting's projection for the committee and site-wide tasks
+(sitewide.py `meeting_projection`), so that a build that reuses a meeting's
+pages never needs its packs for those.
 """
 
 from __future__ import annotations
@@ -38,6 +40,8 @@ from ..search import Bundle
 from .cache import RenderCache, canonical, meeting_key, templates_digest
 
 FORMAT = 1
+PAGES_FORMAT = 2
+"""Of pages.json: 2 added each meeting's projection for the site tasks, and its PDFs' accessibility counts."""
 
 
 def _meeting_ref(meeting: ResolvedMeeting | None) -> Any:
@@ -82,6 +86,8 @@ class PagesRecord:
     """Its pages' share of the accessibility statement's counts."""
     html: list[str]
     """Its HTML pages, by path inside the site (for the sitemap)."""
+    site: dict[str, Any] = field(default_factory=dict)
+    """What the committee and site-wide tasks need of the meeting (sitewide.py `meeting_projection`)."""
 
 
 @dataclass
@@ -100,11 +106,11 @@ class PageTasks:
             return tasks
         try:
             data = json.loads(tasks.file.read_text(encoding="utf-8"))
-            if data.get("format") != FORMAT:
+            if data.get("format") != PAGES_FORMAT:
                 return tasks
             tasks.last = {url: PagesRecord(str(r["key"]), [(str(p), str(h)) for p, h in r["files"]],
                                            {str(k): int(v) for k, v in r["counts"].items()},
-                                           [str(p) for p in r["html"]])
+                                           [str(p) for p in r["html"]], dict(r["site"]))
                           for url, r in data["meetings"].items()}
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             tasks.last = {}
@@ -122,8 +128,9 @@ class PageTasks:
 
     def save(self) -> None:
         """Record this build's pages tasks (after it has published)."""
-        data = {"format": FORMAT, "meetings": {
-            url: {"key": r.key, "files": [list(f) for f in r.files], "counts": r.counts, "html": r.html}
+        data = {"format": PAGES_FORMAT, "meetings": {
+            url: {"key": r.key, "files": [list(f) for f in r.files], "counts": r.counts, "html": r.html,
+                  "site": r.site}
             for url, r in sorted(self.now.items())}}
         self.file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.file.parent)

@@ -8,7 +8,9 @@ quietly rendered as nothing.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -60,10 +62,65 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         return source, filename, uptodate
 
 
-def make_environment(content_root: Path) -> jinja2.Environment:
+class RecordingEnvironment(jinja2.Environment):
+    """A Jinja environment that can record every template a render loads (as Lektor's does).
+
+    Inside `recording()`, each template fetched by name is noted: the one
+    rendered and every one it extends, includes or imports (Jinja fetches
+    those through `get_template` / `select_template` as the render runs, even
+    when they are already compiled).  The site-wide tasks (engine/sitewide.py)
+    key each task by the templates it read this way, so that a changed or
+    overridden template renders again exactly the pages that used it.
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._recorders: list[set[str]] = []
+        self._digests: dict[str, str] = {}
+
+    @contextmanager
+    def recording(self) -> Iterator[set[str]]:
+        """The names of the templates loaded inside the block (nested blocks record into every one open)."""
+        loaded: set[str] = set()
+        self._recorders.append(loaded)
+        try:
+            yield loaded
+        finally:
+            self._recorders.remove(loaded)
+
+    def _note(self, template: jinja2.Template) -> jinja2.Template:
+        for loaded in self._recorders:
+            if template.name is not None:
+                loaded.add(template.name)
+        return template
+
+    def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
+        return self._note(super().get_template(name, parent, globals))
+
+    def select_template(self, names: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
+        return self._note(super().select_template(names, parent, globals))
+
+    def template_digest(self, name: str) -> str:
+        """A hash of the file a template name resolves to now: which folder it comes from (the content's
+        override first, then the built-in one) and its text; '' if there is no such template."""
+        if name not in self._digests:
+            assert self.loader is not None
+            try:
+                source, filename, _ = self.loader.get_source(self, name)
+            except jinja2.TemplateNotFound:
+                self._digests[name] = ""
+            else:
+                folders: list[str] = self.globals["search_path"]  # type: ignore[assignment]
+                origin = next((str(i) for i, folder in enumerate(folders)
+                               if filename and Path(filename).is_relative_to(folder)), "?")
+                self._digests[name] = hashlib.sha256(f"{origin}\0{source}".encode()).hexdigest()
+        return self._digests[name]
+
+
+def make_environment(content_root: Path) -> RecordingEnvironment:
     """A Jinja environment searching the content's templates, then the built-in ones."""
     search = [content_root / "templates", builtin_templates()]
-    env = jinja2.Environment(
+    env = RecordingEnvironment(
         loader=_ConfinedLoader([str(p) for p in search if p.is_dir()]),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
