@@ -23,6 +23,7 @@ import pytest
 
 from meetingpack.commands.build import BuildResult, build_project
 from meetingpack.engine import sitewide
+from meetingpack.render.templates import make_environment, render_template
 
 SITE = """\
 authority: Brackenmoor District Council
@@ -270,3 +271,25 @@ def test_the_projections_in_the_cache_hold_nothing_exempt(site: Site) -> None:
     assert not any(withheld in (site.out / "site" / p).read_text(encoding="utf-8", errors="replace")
                    for withheld in (SECRET, "report-land") for p in ("index.html", "wards/index.html",
                                                                      "papers.atom", "sitemap.xml"))
+
+
+def test_the_environment_records_every_template_a_render_loads(tmp_path: Path) -> None:
+    """Extends, includes (even one looked for and missing), imports: each time, compiled or not."""
+    for name, text in {"x/page.html": '{% extends "x/base.html" %}{% block b %}{% include "x/part.html" %}'
+                                      '{% include "x/none.html" ignore missing %}'
+                                      '{% from "x/m.html" import f %}{{ f() }}{% endblock %}',
+                       "x/base.html": "<main>{% block b %}{% endblock %}</main>", "x/part.html": "part ",
+                       "x/m.html": "{% macro f() %}made{% endmacro %}", "x/other.html": "other"}.items():
+        (tmp_path / "templates" / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / "templates" / name).write_text(text, encoding="utf-8")
+    env = make_environment(tmp_path)
+    for _ in range(2):
+        with env.recording() as loaded:
+            assert render_template(env, "x/page.html") == "<main>part made</main>"
+        assert loaded == {"x/page.html", "x/base.html", "x/part.html", "x/none.html", "x/m.html"}
+    builtin = env.template_digest("site/site.css")
+    assert env.template_digest("x/none.html") == ""
+    (tmp_path / "templates/site").mkdir()
+    (tmp_path / "templates/site/site.css").write_text(
+        (Path(__file__).resolve().parent.parent / "templates/site/site.css").read_text(encoding="utf-8"), encoding="utf-8")
+    assert make_environment(tmp_path).template_digest("site/site.css") not in ("", builtin)  # the same text, overridden

@@ -80,16 +80,18 @@ FORMAT = 1
 # ------------------------------------------------------- projections
 
 
-def described(value: Any) -> Any:
+def described(value: Any, seen: set[str] | None = None) -> Any:
     """A JSON-able description of a value as the listing pages read it (as cache.canonical, but lighter).
 
-    A meeting is named by its address (its own listing is hashed by
-    `listing_digest`, and a task that shows it hashes that too); a committee
-    by its slug (every task hashes all committees); a person by identity and
-    name; a Markdown paper by its path and front matter, not its text: no
-    listing shows a paper's words.
+    A meeting is named by its address, which goes into `seen` (the task adds
+    the `listing_digest` of every meeting seen to its key); a committee by its
+    slug (every task hashes all committees); a person by identity and name; a
+    Markdown paper by its path and front matter, not its text: no listing
+    shows a paper's words.
     """
     if isinstance(value, ResolvedMeeting):
+        if seen is not None:
+            seen.add(value.url_path)
         return ["meeting", value.url_path]
     if isinstance(value, CommitteeSource):
         return ["committee", value.slug]
@@ -100,13 +102,13 @@ def described(value: Any) -> Any:
     if isinstance(value, Positions):
         return None
     if is_dataclass(value) and not isinstance(value, type):
-        return {type(value).__name__: {f.name: described(getattr(value, f.name)) for f in fields(value)}}
+        return {type(value).__name__: {f.name: described(getattr(value, f.name), seen) for f in fields(value)}}
     if isinstance(value, dict):
-        return sorted([json.dumps(described(k), sort_keys=True), described(v)] for k, v in value.items())
+        return sorted([json.dumps(described(k, seen), sort_keys=True), described(v, seen)] for k, v in value.items())
     if isinstance(value, (list, tuple)):
-        return [described(v) for v in value]
+        return [described(v, seen) for v in value]
     if isinstance(value, (set, frozenset)):
-        return sorted(json.dumps(described(v), sort_keys=True) for v in value)
+        return sorted(json.dumps(described(v, seen), sort_keys=True) for v in value)
     return canonical(value)
 
 
@@ -287,7 +289,14 @@ def _tasks(given: SiteInputs) -> Iterator[Task]:
     listing = {url: p["listing"] for url, p in projections.items()}
     facts: dict[str, PaperFacts] = {url: p["papers"] for url, p in projections.items()}
     register = council_register(project, records)
-    kept = {slug: _digest(described(r)) for slug, r in records.items()}
+
+    def kept_of(records: CommitteeRecords) -> str:
+        """The records as the pages read them, with the listing of every meeting they name."""
+        seen: set[str] = set()
+        description = described(records, seen)
+        return _digest([description, sorted([url, listing.get(url)] for url in seen)])
+
+    kept = {slug: kept_of(r) for slug, r in records.items()}
 
     def site_files(outputs: list[Output]) -> list[Output]:
         return [Output("site/" + o.path, o.data, o.source) for o in outputs]

@@ -88,17 +88,23 @@ class RecordingEnvironment(jinja2.Environment):
         finally:
             self._recorders.remove(loaded)
 
-    def _note(self, template: jinja2.Template) -> jinja2.Template:
+    def _note(self, *names: Any) -> None:
+        # noted before loading: a template looked for and missing ("include ... ignore missing") is an
+        # input too, since an override added later would be used
         for loaded in self._recorders:
-            if template.name is not None:
-                loaded.add(template.name)
-        return template
+            loaded.update(name for name in names if isinstance(name, str))
 
     def get_template(self, name: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
-        return self._note(super().get_template(name, parent, globals))
+        if self._recorders:
+            self._note(self.join_path(name, parent) if parent is not None and isinstance(name, str) else name)
+        return super().get_template(name, parent, globals)
 
     def select_template(self, names: Any, parent: str | None = None, globals: Any = None) -> jinja2.Template:
-        return self._note(super().select_template(names, parent, globals))
+        if self._recorders:
+            listed = list(names) if not isinstance(names, jinja2.Undefined) else []
+            self._note(*(self.join_path(n, parent) if parent is not None and isinstance(n, str) else n for n in listed))
+            names = listed or names
+        return super().select_template(names, parent, globals)
 
     def template_digest(self, name: str) -> str:
         """A hash of the file a template name resolves to now: which folder it comes from (the content's
