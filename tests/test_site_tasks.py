@@ -162,7 +162,8 @@ class Site:
             monkeypatch.setattr(sitewide, function.__name__, wrapper)  # type: ignore[attr-defined]
 
         counted("committee", sitewide.committee_pages, lambda env, project, committee, *_: committee.slug)
-        for name, function in [("home", sitewide.home_page), ("wards", sitewide.ward_pages),
+        counted("ward", sitewide.ward_page, lambda env, project, ward, *_: ward)
+        for name, function in [("home", sitewide.home_page), ("wards", sitewide.wards_index),
                                ("councillors", sitewide.render_councillor_pages), ("feeds", sitewide.papers_feed),
                                ("search", sitewide.search_page), ("accessibility", sitewide.accessibility_page),
                                ("sitemap", sitewide.sitemap)]:
@@ -182,20 +183,21 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Site:
     return Site(tmp_path_factory.mktemp("site-tasks"))
 
 
-TASKS = 2 + 7 + 2
-"""Two committees; home, wards, councillors, search, accessibility, assets, feeds; sitemap, manifest."""
+TASKS = 2 + 10 + 2
+"""Two committees; home, three wards, the index of wards, councillors, search, accessibility, assets, feeds;
+sitemap, manifest."""
 
 
 def test_the_first_build_renders_every_site_task(site: Site, monkeypatch: pytest.MonkeyPatch) -> None:
     result, made = site.check(monkeypatch)
     assert (result.site_tasks, result.site_tasks_reused) == (TASKS, 0)
     assert made == Counter({"committee/planning": 1, "committee/licensing": 1, "home": 1, "wards": 1,
-                            "councillors": 1, "feeds": 1, "search": 1, "accessibility": 1, "sitemap": 1})
+                            "ward/Fellside": 1, "ward/Low Moor": 1, "ward/Riverside": 1, "councillors": 1, "feeds": 1, "search": 1, "accessibility": 1, "sitemap": 1})
     recorded = json.loads((site.tmp / ".build.cache" / "site.json").read_text(encoding="utf-8"))["tasks"]
     # the templates each task rendered, recorded while rendering: its own, and what it extends and imports
     assert {"site/committee.html", "site/base.html", "site/macros.html"} <= set(recorded["committee/planning"]["templates"])
-    assert set(recorded["wards"]["templates"]) >= {"site/ward.html", "site/wards.html", "site/base.html"}
-    assert "site/ward.html" not in recorded["home"]["templates"]
+    assert set(recorded["ward/fellside"]["templates"]) >= {"site/ward.html", "site/macros.html", "site/base.html"}
+    assert "site/ward.html" not in recorded["home"]["templates"] and "site/ward.html" not in recorded["wards"]["templates"]
     assert recorded["manifest"]["templates"] == {} and recorded["manifest"]["files"][0][0] == "manifest.json"
 
 
@@ -206,8 +208,10 @@ def test_the_words_of_a_paper_change_only_the_tasks_that_print_its_pdf(site: Sit
     assert (result.rendered, result.reused) == (1, 1)
     # no listing shows a paper's words: both committees' pages, the feeds and the councillors are linked
     assert "committee/licensing" not in made and "committee/planning" not in made
-    assert "feeds" not in made and "councillors" not in made and "search" not in made
-    assert result.site_tasks_reused >= TASKS - 4  # home and wards show its PDF's size; accessibility, manifest may
+    assert "feeds" not in made and "councillors" not in made and "search" not in made and "wards" not in made
+    # its ward's page shows its PDF's size; the other wards' pages do not list it
+    assert made["ward/Fellside"] == 1 and "ward/Riverside" not in made and "ward/Low Moor" not in made
+    assert result.site_tasks_reused >= TASKS - 5  # home, its ward; accessibility, sitemap, manifest if they moved
 
 
 def test_a_paper_of_one_committee_leaves_the_other_committees_listing(site: Site,
@@ -233,8 +237,8 @@ def test_an_override_of_one_site_template_renders_only_the_tasks_that_used_it(si
     site.write("templates/site/ward.html", ward.read_text(encoding="utf-8") + "{# Brackenmoor's own #}\n")
     result, made = site.check(monkeypatch)
     assert result.rendered == 0
-    assert made == Counter({"wards": 1})
-    assert result.site_tasks_reused == TASKS - 1
+    assert made == Counter({"ward/Fellside": 1, "ward/Low Moor": 1, "ward/Riverside": 1})
+    assert result.site_tasks_reused == TASKS - 3
 
 
 def test_a_new_meeting_updates_its_committee_the_home_page_the_feeds_and_the_sitemap(
@@ -245,7 +249,7 @@ def test_a_new_meeting_updates_its_committee_the_home_page_the_feeds_and_the_sit
     result, made = site.check(monkeypatch)
     assert (result.meetings, result.rendered) == (3, 1)
     assert made["committee/licensing"] == made["home"] == made["feeds"] == made["sitemap"] == 1
-    assert "committee/planning" not in made and "wards" not in made
+    assert "committee/planning" not in made and not any(name.startswith("ward") for name in made)
     sitemap = (site.out / "site/sitemap.xml").read_text(encoding="utf-8")
     assert "https://papers.brackenmoor.example/licensing/2026-04-08/</loc>" in sitemap
     home = (site.out / "site/index.html").read_text(encoding="utf-8")

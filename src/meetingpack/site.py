@@ -468,18 +468,30 @@ def ward_names(project: Project, published: list[Published]) -> list[str]:
 
 def ward_pages(env: jinja2.Environment, project: Project, published: list[Published]) -> list[Output]:
     """A page per ward with the papers naming it (and those naming 'All'), and the index of wards."""
-    out = []
-    site = project.site
     wards = ward_names(project, published)
-    everywhere = [p for p in published if any(w.lower() == "all" for w in p.item.wards)]
-    for ward in wards:
-        mine = [p for p in published if ward in p.item.wards]
-        out.append(_page(env, f"wards/{ward_slug(ward)}/index.html", "site/ward.html", site=site, ward=ward,
-                         papers=mine, everywhere=everywhere))
-    # always made: every page's menu links to it (whether any paper names a ward is not a page's own input)
-    out.append(_page(env, "wards/index.html", "site/wards.html", site=site,
-                     wards=[(w, ward_slug(w), sum(w in p.item.wards for p in published)) for w in wards]))
-    return out
+    everywhere = everywhere_papers(published)
+    return [*(ward_page(env, project, ward, published, everywhere) for ward in wards),
+            wards_index(env, project, wards, published)]
+
+
+def everywhere_papers(published: list[Published]) -> list[Published]:
+    """The papers naming 'All' wards: every ward's page lists them."""
+    return [p for p in published if any(w.lower() == "all" for w in p.item.wards)]
+
+
+def ward_page(env: jinja2.Environment, project: Project, ward: str, published: list[Published],
+              everywhere: list[Published]) -> Output:
+    """One ward's page: the papers naming it, and those naming every ward."""
+    mine = [p for p in published if ward in p.item.wards]
+    return _page(env, f"wards/{ward_slug(ward)}/index.html", "site/ward.html", site=project.site, ward=ward,
+                 papers=mine, everywhere=everywhere)
+
+
+def wards_index(env: jinja2.Environment, project: Project, wards: list[str], published: list[Published]) -> Output:
+    """The index of wards, with how many papers name each.  Always made: every page's menu links to it
+    (whether any paper names a ward is not a page's own input)."""
+    return _page(env, "wards/index.html", "site/wards.html", site=project.site,
+                 wards=[(w, ward_slug(w), sum(w in p.item.wards for p in published)) for w in wards])
 
 
 def search_page(env: jinja2.Environment, project: Project) -> Output:

@@ -4,8 +4,9 @@ The pages that list meetings and papers (site.py `committee_pages`,
 `home_page`, ...) and the open data made from every meeting (opendata.py)
 are split into tasks: one per committee (its listing page, decisions
 register, declarations, calendar and decisions.json) and one per site-wide
-part (home, wards, councillors, search, accessibility statement, style
-sheet, the feeds of all meetings, the sitemap, manifest.json).  Each task's
+part (home, each ward's page, the index of wards, councillors, search,
+accessibility statement, style sheet, the feeds of all meetings, the
+sitemap, manifest.json).  Each task's
 key is a hash of exactly what it reads:
 
 - a projection of the data: site.yaml and the committees, and of each
@@ -61,6 +62,7 @@ from ..site import (
     accessibility_page,
     committee_pages,
     council_register,
+    everywhere_papers,
     home_page,
     paper_facts,
     pdf_file,
@@ -69,7 +71,10 @@ from ..site import (
     search_page,
     search_script,
     site_css,
-    ward_pages,
+    ward_names,
+    ward_page,
+    ward_slug,
+    wards_index,
 )
 from ..yamlpos import Positions
 from .cache import canonical, versions
@@ -324,8 +329,19 @@ def _tasks(given: SiteInputs) -> Iterator[Task]:
 
     yield ("home", {**base, "meetings": every, "recent": [paper(p) for p in published[:10]]},
            lambda: site_files([home_page(env, project, meetings, published)]))
-    yield ("wards", {**base, "papers": [[listing[p.meeting.url_path], paper(p)] for p in published if p.item.wards]},
-           lambda: site_files(ward_pages(env, project, published)))
+    # a task per ward: a paper changes the pages of the wards it names (all of them if it names 'All')
+    wards = ward_names(project, published)
+    everywhere = everywhere_papers(published)
+    shown = [[listing[p.meeting.url_path], paper(p)] for p in everywhere]
+    named = [(p, p.item.wards) for p in published]  # `Item.wards` is worked out at each call
+    named = [(p, w) for p, w in named if w]
+    for ward in wards:
+        yield (f"ward/{ward_slug(ward)}",
+               {**base, "ward": ward, "everywhere": shown,
+                "papers": [[listing[p.meeting.url_path], paper(p)] for p, w in named if ward in w]},
+               lambda ward=ward: site_files([ward_page(env, project, ward, published, everywhere)]))  # type: ignore[misc]
+    yield ("wards", {**base, "wards": wards, "counts": [[p.meeting.url_path, p.item.number, w] for p, w in named]},
+           lambda: site_files([wards_index(env, project, wards, published)]))
     yield ("councillors", {**base, "records": sorted(kept.items()), "register": _digest(described(register))},
            lambda: site_files(render_councillor_pages(env, project, records, register)))
     yield ("search", {**base, "bundles": given.bundles},
