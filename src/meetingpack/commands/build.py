@@ -23,7 +23,6 @@ from ..engine.executor import default_jobs, render_all
 from ..engine.sitewide import (
     SiteInputs,
     SiteTasks,
-    manifest_entry,
     meeting_projection,
     private_pack_file,
     site_outputs,
@@ -66,12 +65,6 @@ class BuildResult:
     pending: list[str] = field(default_factory=list)
     """A pages-first build: the meetings (url paths) whose pages are new but whose packs are still the
     previous ones, to be rendered by the next, whole build."""
-
-
-def manifest(meetings: list[tuple[ResolvedMeeting, MeetingPacks]]) -> dict[str, object]:
-    """What was built: each meeting, its pages, and each pack with the pages of every item and document
-    (engine/sitewide.py `manifest_entry`; the build's own manifest.json is a site task)."""
-    return {"generator": "meetingpack", "meetings": [manifest_entry(m, p) for m, p in meetings]}
 
 
 class AccessibilityCounts:
