@@ -292,6 +292,10 @@ def unchanged(previous: Published, out_dir: Path, path: str, digest: str) -> Pat
     return old if stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) == known[1:] else None
 
 
+_NO_FOLLOW: dict[str, bool] = {"follow_symlinks": False} if os.link in os.supports_follow_symlinks else {}
+"""Link a link itself, never what it points to, where the system can say so (not on Windows)."""
+
+
 def link_previous(previous: Published, out_dir: Path, stage: Path, path: str, digest: str) -> bool:
     """Hard-link the previous build's file at `path` into the staging folder, if it holds these very bytes
     and nobody has touched it since (True), for a task whose result is unchanged (the search bundles)."""
@@ -303,7 +307,7 @@ def link_previous(previous: Published, out_dir: Path, stage: Path, path: str, di
     target = stage / path
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.link(old, target, follow_symlinks=False)
+        os.link(old, target, **_NO_FOLLOW)
     except FileExistsError:
         return False
     except OSError:  # another filesystem, or links not supported: copy, checking the bytes
@@ -389,7 +393,7 @@ class _Stage:
             return True  # the spare holds this very file already
         self._clear(path)
         try:
-            os.link(self.out + path, self.prefix + path, follow_symlinks=False)
+            os.link(self.out + path, self.prefix + path, **_NO_FOLLOW)
         except FileExistsError:
             raise BuildError(f"two outputs would be written to {path}") from None
         except OSError:  # another filesystem, or links not supported
