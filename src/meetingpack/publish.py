@@ -505,6 +505,7 @@ def publish(outputs: Iterable[Output], out_dir: Path,
     spare = _spare(index, out_dir, link)
     if spare is not None:
         spare.mkdir(exist_ok=True)  # (made afresh when there is none: the first build, or after --clean)
+        os.chmod(spare, 0o700)  # as a new staging folder is: nobody else reads a build until it is whole
         stage = spare
     else:
         stage = new_staging(out_dir)
