@@ -323,9 +323,13 @@ def test_builds_killed_at_spread_moments_leave_a_complete_output_and_the_next_bu
         tree = _tree(out)
         assert tree in (trees[current], trees[new]), f"build killed at {moment}: the output is neither build"
         outcomes.append((moment, "new" if tree == trees[new] else "previous", _leftovers(out)))
+        if moment == "step 4":  # just after the exchange: the previous tree is the cache's spare, whole
+            assert _tree(out.parent / ".build.cache" / "spare") == trees[current]
         current = new if tree == trees[new] else current
     assert [o[1] for o in outcomes[1:]] == ["previous", "new", "new"], outcomes
-    assert outcomes[2][2], "the build killed after the swap left no old tree: clearing up is not tested"
+    # The exchange puts the previous tree in the build cache (the spare the next build fills in place),
+    # not beside the output: a kill after it leaves nothing to clear up there.
+    assert outcomes[2][2] == [], outcomes
     new = "two" if current == "one" else "one"
     code, err = _finish(_build(contents[new], out))
     assert code == 0, err

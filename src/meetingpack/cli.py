@@ -74,6 +74,11 @@ def cmd_check(args: argparse.Namespace) -> int:
     return 1 if report.errors else 0
 
 
+def _say_up_to_date(out: Path, meetings: int, files: int, took: float, report: Report) -> None:
+    print(f"pack build: nothing changed since the last build; {out} is up to date "
+          f"({meetings} meetings, {files} files; {took:.1f} s; {_summary(report)})", file=sys.stderr)
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     started = time.monotonic()
     say = (lambda text: print(f"  {text}", file=sys.stderr)) if not args.quiet else (lambda text: None)
@@ -83,6 +88,17 @@ def cmd_build(args: argparse.Namespace) -> int:
     reporter = TerminalReporter() if sys.stderr.isatty() and not args.quiet else Reporter(say)
     notice: Callable[[str], None] = lambda text: print(f"pack build: {text}", file=sys.stderr)  # even with -q
     try:
+        # Nothing changed (the commonest rebuild): answered without importing the renderers, whose
+        # import alone (WeasyPrint's) takes about a second.
+        from .engine.state import up_to_date
+
+        last = None if args.clean else up_to_date(args.source, args.out, args.cache, not args.no_wait, notice)
+        if last is not None:
+            reporter.close()
+            report = Report(args.source, last.diagnostics)
+            _print_report(report)
+            _say_up_to_date(args.out, last.meetings, last.files, time.monotonic() - started, report)
+            return 0
         from .commands.build import build_project
 
         try:
@@ -102,9 +118,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     _print_report(result.report)
     took = time.monotonic() - started
     if result.unchanged:
-        print(f"pack build: nothing changed since the last build; {args.out} is up to date "
-              f"({result.meetings} meetings, {result.files} files; {took:.1f} s; {_summary(result.report)})",
-              file=sys.stderr)
+        _say_up_to_date(args.out, result.meetings, result.files, took, result.report)
         return 0
     rate = f", {result.pages / took:.1f} pages/s" if result.pages else ""
     print(f"pack build: {result.meetings} meetings ({result.rendered} rendered{rate}, {result.reused} unchanged "

@@ -1,10 +1,14 @@
 """Publish: the build's files in, the output folder replaced whole, in one step, out.
 
-Every file is written into a staging folder beside the output folder
-(`.<out>.staging-XXXXXXXX`); only when all of them are written is the staging
-folder exchanged with the output folder in one system call (`renameat2` with
-RENAME_EXCHANGE on Linux, `renamex_np` with RENAME_SWAP on macOS), and the
-old tree, now at the staging path, removed.  At every instant the output
+Every file is written into a staging folder; only when all of them are
+written is the staging folder exchanged with the output folder in one system
+call (`renameat2` with RENAME_EXCHANGE on Linux, `renamex_np` with RENAME_SWAP
+on macOS).  With a build cache, the staging folder is the cache's spare tree
+(`<cache>/spare`): the old tree, which the exchange leaves at the staging path,
+is kept there and brought up to date in place by the next build (`_Stage`),
+so that no build makes or removes a whole tree of folders.  Without one it is
+a new folder beside the output folder (`.<out>.staging-XXXXXXXX`) and the old
+tree is removed after the exchange.  At every instant the output
 folder is therefore the complete previous build or the complete new one,
 whatever happens to the process.  Where no exchange exists (Windows, or a
 filesystem that refuses it) two renames are used instead, with a window of
@@ -270,7 +274,8 @@ def _save_published(index: Path, published: Published) -> None:
     index.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=index.parent)
     with os.fdopen(fd, "w", encoding="utf-8") as handle:
-        json.dump({k: list(v) for k, v in sorted(published.items())}, handle)
+        # dumps, not dump: json.dump writes through the pure-Python encoder, several times slower
+        handle.write(json.dumps(published, sort_keys=True))
     os.replace(tmp, index)
 
 
@@ -287,16 +292,22 @@ def unchanged(previous: Published, out_dir: Path, path: str, digest: str) -> Pat
     return old if stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) == known[1:] else None
 
 
+_NO_FOLLOW: dict[str, bool] = {"follow_symlinks": False} if os.link in os.supports_follow_symlinks else {}
+"""Link a link itself, never what it points to, where the system can say so (not on Windows)."""
+
+
 def link_previous(previous: Published, out_dir: Path, stage: Path, path: str, digest: str) -> bool:
     """Hard-link the previous build's file at `path` into the staging folder, if it holds these very bytes
     and nobody has touched it since (True), for a task whose result is unchanged (the search bundles)."""
-    old = unchanged(previous, out_dir.resolve(), path, digest)
+    if not _safe(path):
+        return False
+    old = unchanged(previous, out_dir, path, digest)
     if old is None:
         return False
     target = stage / path
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
-        os.link(old, target)
+        os.link(old, target, **_NO_FOLLOW)
     except FileExistsError:
         return False
     except OSError:  # another filesystem, or links not supported: copy, checking the bytes
@@ -307,15 +318,133 @@ def link_previous(previous: Published, out_dir: Path, stage: Path, path: str, di
     return True
 
 
-def _write(stage: Path, output: Output, out_dir: Path, previous: Published) -> tuple[str, int, int]:
+def _safe(path: str) -> bool:
+    """Whether `path` names a place inside the output folder: relative, without '..', '.' or empty parts.
+
+    Checked on the words alone: the staging folder is made by this module and holds no links (the
+    spare's are removed before use, `_Stage`), so a path that passes cannot lead out of it.
+    """
+    parts = path.split("/")
+    return bool(path) and "\0" not in path and not os.path.isabs(path) and "\\" not in path \
+        and all(part not in ("", ".", "..") for part in parts)
+
+
+class _Stage:
+    """The staging folder being filled with one build's files.
+
+    Either a new empty folder, or the cache's spare tree (`SPARE`): the output of the build before
+    the last one, left at the staging path by the exchange of folders.  The spare is scanned once
+    (one `os.scandir` per folder: names, kinds and inode numbers, no stat per file) and brought up
+    to date in place: a file already there as the very file the output folder holds (same inode:
+    a hard link to it, unchanged for two builds) costs nothing; anything else is replaced, and
+    whatever the new build does not have is removed (`sweep`).  Its folders are kept, so that a
+    build does not make and remove a whole tree of folders each time: on this project's archive
+    that was most of the cost of publishing (docs/performance.md, "Publishing and fixed costs").
+    """
+
+    def __init__(self, root: Path, out_dir: Path, previous: Published, spare: bool) -> None:
+        self.root = root
+        self.prefix = str(root) + os.sep
+        self.out = str(out_dir) + os.sep
+        self.previous = previous
+        self.found: dict[str, tuple[str, int]] = _scan(root) if spare else {}
+        """What the spare held: by path, its kind ('f' file, 'd' folder, 'o' link or other) and inode."""
+        self.folders: set[str] = {""}
+        """Folders of the staging folder known to be real folders (made, or found as such)."""
+
+    def _clear(self, path: str) -> None:
+        """Remove what the spare has at `path` (a folder with all it holds)."""
+        kind = self.found.pop(path, ("", 0))[0]
+        if kind == "d":
+            shutil.rmtree(self.prefix + path, ignore_errors=True)
+            self.folders.discard(path)
+        elif kind:
+            try:
+                os.unlink(self.prefix + path)
+            except FileNotFoundError:
+                pass
+
+    def folder(self, path: str) -> None:
+        """Make sure the folder `path` (relative) is a real folder of the staging folder."""
+        if path in self.folders:
+            return
+        parent = path.rpartition("/")[0]
+        self.folder(parent)
+        kind = self.found.get(path, ("", 0))[0]
+        if kind != "d":
+            self._clear(path)
+            os.mkdir(self.prefix + path)
+        self.folders.add(path)
+
+    def previous_file(self, path: str, digest: str) -> os.stat_result | None:
+        """The output folder's file at `path`, if it is as the last build published it with these bytes."""
+        known = self.previous.get(path)
+        if known is None or known[0] != digest:
+            return None
+        try:
+            st = os.lstat(self.out + path)
+        except OSError:
+            return None
+        return st if stat.S_ISREG(st.st_mode) and (st.st_size, st.st_mtime_ns) == known[1:] else None
+
+    def link(self, path: str, old: os.stat_result) -> bool:
+        """Put the output folder's file `path` (whose stat is `old`) here by a hard link; False if links fail."""
+        if self.found.get(path) == ("f", old.st_ino):
+            return True  # the spare holds this very file already
+        self._clear(path)
+        try:
+            os.link(self.out + path, self.prefix + path, **_NO_FOLLOW)
+        except FileExistsError:
+            raise BuildError(f"two outputs would be written to {path}") from None
+        except OSError:  # another filesystem, or links not supported
+            return False
+        return True
+
+    def write(self, path: str, data: bytes) -> os.stat_result:
+        self._clear(path)
+        fd = os.open(self.prefix + path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0)
+                     | getattr(os, "O_BINARY", 0), 0o666)
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            return os.fstat(handle.fileno())
+
+    def sweep(self, keep: set[str]) -> None:
+        """Remove from the spare every file not in `keep` and every folder that holds none of them."""
+        for path in sorted(self.found):
+            if path in self.found and path not in keep and path not in self.folders:
+                self._clear(path)
+        self.found = {}
+
+
+def _scan(root: Path) -> dict[str, tuple[str, int]]:
+    """Every entry under `root` by relative path: kind ('f', 'd', 'o') and inode, from the folders' listings."""
+    found: dict[str, tuple[str, int]] = {}
+    todo = [("", str(root))]
+    while todo:
+        rel, real = todo.pop()
+        try:
+            entries = list(os.scandir(real))
+        except OSError:
+            continue
+        for entry in entries:
+            key = rel + entry.name
+            if entry.is_dir(follow_symlinks=False):
+                found[key] = ("d", entry.inode())
+                todo.append((key + "/", entry.path))
+            else:
+                found[key] = ("f" if entry.is_file(follow_symlinks=False) else "o", entry.inode())
+    return found
+
+
+def _write(stage: _Stage, output: Output) -> tuple[str, int, int]:
     """Write one output into the staging folder; a file the previous build published with the same
     bytes is hard-linked from it instead of written again.  Returns what to record of it."""
-    target = stage / output.path
-    if not target.resolve().is_relative_to(stage.resolve()):
+    if not _safe(output.path):
         raise BuildError(f"refusing to write outside the output folder: {output.path}")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    stage.folder(output.path.rpartition("/")[0])
     if output.data is None and output.source is None and output.digest is not None:  # the previous build's file
-        old = unchanged(previous, out_dir, output.path, output.digest)
+        old = stage.previous_file(output.path, output.digest)
         if old is None:
             raise BuildError(f"{output.path} of the previous build has changed since; build again with --clean")
         data = None
@@ -323,22 +452,37 @@ def _write(stage: Path, output: Output, out_dir: Path, previous: Published) -> t
     else:
         data = output.source.read_bytes() if output.source is not None else output.data or b""
         digest = output.digest or hashlib.sha256(data).hexdigest()
-        old = unchanged(previous, out_dir, output.path, digest)
+        old = stage.previous_file(output.path, digest)
     if old is not None:
-        try:
-            os.link(old, target)
-            st = os.lstat(target)
-            return digest, st.st_size, st.st_mtime_ns
-        except OSError:  # another filesystem, or links not supported: write it
-            if data is None:
-                data = old.read_bytes()
-                if hashlib.sha256(data).hexdigest() != digest:
-                    raise BuildError(f"{output.path} of the previous build has changed since; "
-                                     "build again with --clean") from None
+        if stage.link(output.path, old):
+            return digest, old.st_size, old.st_mtime_ns  # the same inode: the same size and time
+        if data is None:
+            data = Path(stage.out + output.path).read_bytes()
+            if hashlib.sha256(data).hexdigest() != digest:
+                raise BuildError(f"{output.path} of the previous build has changed since; "
+                                 "build again with --clean") from None
     assert data is not None
-    target.write_bytes(data)
-    st = os.lstat(target)
+    st = stage.write(output.path, data)
     return digest, st.st_size, st.st_mtime_ns
+
+
+SPARE = "spare"
+"""The folder of the build cache that holds the output of the build before the last one (`_Stage`)."""
+
+
+def _spare(index: Path | None, out_dir: Path, link: bool) -> Path | None:
+    """Where this build's staging folder is the spare tree: in the cache folder, when the cache is on the
+    output's filesystem (the exchange of folders needs it) and the build links unchanged files."""
+    if index is None or not link:
+        return None
+    folder = index.parent.resolve()
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.stat(folder).st_dev != os.stat(out_dir.parent).st_dev:
+            return None
+    except OSError:
+        return None
+    return folder / SPARE
 
 
 def publish(outputs: Iterable[Output], out_dir: Path,
@@ -351,15 +495,22 @@ def publish(outputs: Iterable[Output], out_dir: Path,
     (path -> SHA-256), which are recorded with them.  If it fails, the previous output stays.  The caller holds
     `output_lock(out_dir)`.  With `index` (a file beside the output, in the build cache), files
     whose bytes are the same as in the previous build are hard links to it, not copies: an
-    unchanged archive is not written again.  The index records each published file's hash,
+    unchanged archive is not written again; and the staging folder is the cache's spare tree, kept
+    from the build before (`_Stage`), so that a file unchanged for two builds costs one stat.  The index records each published file's hash,
     size and time; a file changed since (by hand, say) is written afresh.  `link=False` writes
     every file (pack build --clean) and records them for the next build.
     """
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
-    stage = new_staging(out_dir)
+    spare = _spare(index, out_dir, link)
+    if spare is not None:
+        spare.mkdir(exist_ok=True)  # (made afresh when there is none: the first build, or after --clean)
+        os.chmod(spare, 0o700)  # as a new staging folder is: nobody else reads a build until it is whole
+        stage = spare
+    else:
+        stage = new_staging(out_dir)
+    staged = _Stage(stage, out_dir, load_published(index) if link else {}, spare is not None)
     seen: set[str] = set()
-    previous = load_published(index) if link else {}
     published: Published = {}
     replaced = False
     try:
@@ -367,7 +518,8 @@ def publish(outputs: Iterable[Output], out_dir: Path,
             if output.path in seen:
                 raise BuildError(f"two outputs would be written to {output.path}")
             seen.add(output.path)
-            published[output.path] = _write(stage, output, out_dir, previous)
+            published[output.path] = _write(staged, output)
+        staged.sweep(seen)  # before `finish`: what it reads (the pages) is this build's and nothing else
         if finish is not None:
             for path, digest in (finish(stage, published) or {}).items():
                 # recorded like every other output: the next build links what is unchanged
@@ -383,13 +535,21 @@ def publish(outputs: Iterable[Output], out_dir: Path,
             replaced = True
         if index is not None:
             _save_published(index, published)
-        if old is not None:
-            _remove(old)
+        if old is not None and spare is not None and old != spare:  # the two renames' fallback
+            try:
+                os.rename(old, spare)
+                old = None
+            except OSError:
+                pass
+        if old is not None and old != spare:
+            _remove(old)  # a new staging folder: its old tree goes, before the build returns
     except Stopped as stop:
         stop.replaced = replaced
-        _remove(stage)
+        if spare is None:
+            _remove(stage)
         raise
     except BaseException:
-        _remove(stage)
+        if spare is None:
+            _remove(stage)
         raise
     return len(seen)

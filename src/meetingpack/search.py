@@ -103,8 +103,20 @@ def index_bundles(stage: Path, pages: dict[str, list[tuple[str, str]]], last: di
             shutil.rmtree(folder)
         index_site(stage / "site", glob=f"{committee}/**/*.html", output=folder)
         files = []
-        for path in sorted(p for p in folder.rglob("*") if p.is_file()):
-            with open(path, "rb") as handle:
-                files.append((str(path.relative_to(stage)), hashlib.file_digest(handle, "sha256").hexdigest()))
+        for path in _files(str(folder), f"site/{BUNDLES}/{committee}/"):
+            with open(stage / path, "rb") as handle:
+                files.append((path, hashlib.file_digest(handle, "sha256").hexdigest()))
         made[committee] = Bundle(key, files)
     return made
+
+
+def _files(folder: str, prefix: str) -> list[str]:
+    """The regular files under `folder`, as `prefix` + their path with '/', sorted; one scandir per folder."""
+    found: list[str] = []
+    with os.scandir(folder) as listing:
+        for entry in listing:
+            if entry.is_dir(follow_symlinks=False):
+                found += _files(entry.path, f"{prefix}{entry.name}/")
+            elif entry.is_file(follow_symlinks=False):
+                found.append(prefix + entry.name)
+    return sorted(found)

@@ -35,18 +35,20 @@ import os
 import stat
 import tempfile
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from ..errors import Diagnostic
-from ..publish import Published
+from ..errors import BuildError, Diagnostic
+from ..publish import Published, beside, load_published, output_lock
 
 FORMAT = 3
 """Version of the record's layout; a record of another format is ignored."""
 RACY_NS = 2_000_000_000
 """A file modified this close to (or after) the time its hash was recorded is hashed again."""
-_PACKAGE = Path(__file__).resolve().parent
+_PACKAGE = Path(__file__).resolve().parent.parent
+"""The meetingpack package: all of its code is a source (engine/ alone was, since state.py moved there)."""
 _LIBRARIES = ("meetingpack", "weasyprint", "pikepdf", "pydyf", "font-source-sans-pro", "markdown-it-py",
               "mdit-py-plugins", "jinja2", "pydantic", "pyyaml", "nh3", "pagefind", "pagefind-bin")
 
@@ -58,7 +60,7 @@ def _stat_key(st: os.stat_result) -> Stat:
     return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
 
 
-def file_sha256(path: Path) -> str:
+def file_sha256(path: str | Path) -> str:
     with open(path, "rb") as handle:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
@@ -75,7 +77,7 @@ class Hashes:
     started: int = field(default_factory=time.time_ns)
     """When this build began hashing: what the next build compares modification times with."""
 
-    def of(self, key: str, path: Path) -> str:
+    def of(self, key: str, path: str | Path) -> str:
         st = os.stat(path)
         now = _stat_key(st)
         old = self.known.get(key)
@@ -91,31 +93,47 @@ NOT_SOURCES = (".git", ".preview")
 """Folders that are never sources: git's own, and pack serve's preview (its output and cache)."""
 
 
-def _walk(folder: Path, skip: set[Path]) -> list[Path]:
-    """Every file under `folder` in a stable order, without following links to folders, without `skip`
-    and without the folders of NOT_SOURCES."""
-    found: list[Path] = []
-    for top, dirs, files in os.walk(folder):
-        here = Path(top)
-        dirs[:] = sorted(d for d in dirs if d not in NOT_SOURCES and here / d not in skip)
-        found.extend(here / f for f in sorted(files) if here / f not in skip)
+def _entries(folder: str, skip: frozenset[str] = frozenset(), rel: str = "",
+             found: list[tuple[str, os.DirEntry[str]]] | None = None) -> list[tuple[str, os.DirEntry[str]]]:
+    """Every entry under `folder` that is not a folder (files, links, others) by relative path with '/', in
+    a stable order (a folder's own entries by name, then its folders by name); links to folders are not
+    followed; `skip` (absolute paths) and the folders of NOT_SOURCES and `__pycache__` are left out.
+
+    One `os.scandir` per folder and no Path per file: at a thousand meetings this walk runs on every build.
+    """
+    found = [] if found is None else found
+    with os.scandir(folder) as listing:
+        entries = sorted(listing, key=lambda entry: entry.name)
+    folders = []
+    for entry in entries:
+        if entry.path in skip:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            if entry.name not in NOT_SOURCES and entry.name != "__pycache__":
+                folders.append(entry)
+        else:
+            found.append((rel + entry.name, entry))
+    for entry in folders:
+        _entries(entry.path, skip, f"{rel}{entry.name}/", found)
     return found
+
+
+def _builtin_templates() -> Path:
+    """render/templates.py's `builtin_templates`, found the same way without importing the renderers (a
+    quarter of a second, on a build with nothing to do); tests/test_publish_spare.py holds them equal."""
+    for candidate in (_PACKAGE / "templates", _PACKAGE.parent.parent / "templates"):
+        if candidate.is_dir():
+            return candidate
+    raise BuildError("the built-in templates are missing; reinstall meetingpack")
 
 
 def tool_files() -> list[tuple[str, Path]]:
     """The tool's own files (its code and built-in templates and fonts), by a stable name."""
     import font_source_sans_pro
 
-    from ..render.templates import builtin_templates  # found the way the renderers find them
-
-    folders = [("code", _PACKAGE), ("templates", builtin_templates()),
+    folders = [("code", _PACKAGE), ("templates", _builtin_templates()),
                ("fonts", Path(font_source_sans_pro.font_directory))]
-    out = []
-    for name, folder in folders:
-        for path in _walk(folder, set()):
-            if "__pycache__" not in path.parts:
-                out.append((f"{name}/{path.relative_to(folder)}", path))
-    return out
+    return [(f"{name}/{rel}", Path(entry.path)) for name, folder in folders for rel, entry in _entries(str(folder))]
 
 
 def libraries() -> dict[str, str]:
@@ -132,24 +150,25 @@ def sources(source: Path, out: Path, cache: Path, hashes: Hashes) -> str:
     """The digest of everything a build of `source` into `out` is made from.
 
     The output and cache folders (and their lock and staging folders beside them) are left out
-    when they lie inside the content folder, as is `.git`.
+    when they lie inside the content folder, as is `.git`.  A link is recorded by where it points
+    (and, for a link to a file, by that file's bytes); links to folders are not followed.
     """
     source, out, cache = source.absolute(), out.absolute(), cache.absolute()
-    skip = {out, cache}
-    skip |= {out.parent / name for name in os.listdir(out.parent) if name.startswith(f".{out.name}.")} \
+    skip = {str(out), str(cache)}
+    skip |= {str(out.parent / name) for name in os.listdir(out.parent) if name.startswith(f".{out.name}.")} \
         if out.parent.is_dir() else set()
     digest = hashlib.sha256()
     digest.update(json.dumps({"format": FORMAT, "source": str(source), "out": str(out),
                               "libraries": libraries()}, sort_keys=True).encode())
-    for path in _walk(source, skip):
-        key = "content/" + str(path.relative_to(source))
-        if path.is_symlink():
-            digest.update(f"{key}\0link\0{os.readlink(path)}\0".encode())
-            if not path.is_file():
+    for rel, entry in _entries(str(source), frozenset(skip)):
+        key = "content/" + rel
+        if entry.is_symlink():
+            digest.update(f"{key}\0link\0{os.readlink(entry.path)}\0".encode())
+            if not os.path.isfile(entry.path):
                 continue
-        elif not path.is_file():  # a socket or fifo: not content
+        elif not entry.is_file(follow_symlinks=False):  # a socket or fifo: not content
             continue
-        digest.update(f"{key}\0{hashes.of(key, path)}\0".encode())
+        digest.update(f"{key}\0{hashes.of(key, entry.path)}\0".encode())
     for key, path in tool_files():
         digest.update(f"{key}\0{hashes.of(key, path)}\0".encode())
     return digest.hexdigest()
@@ -165,23 +184,40 @@ class LastBuild:
     files: int
 
 
+def _output_stats(folder: str, rel: str = "") -> Iterator[tuple[str, tuple[int, int]]]:
+    """Each entry of an output folder that is not a folder, with its size and modification time (links and
+    other kinds: (-1, -1), which no published file has); one `os.scandir` and one lstat per file."""
+    with os.scandir(folder) as listing:
+        entries = list(listing)
+    for entry in entries:
+        if entry.is_dir(follow_symlinks=False):
+            yield from _output_stats(entry.path, f"{rel}{entry.name}/")
+            continue
+        try:
+            st = entry.stat(follow_symlinks=False)
+        except OSError:  # gone since the listing
+            yield rel + entry.name, (-1, -1)
+            continue
+        yield rel + entry.name, (st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else (-1, -1)
+
+
 def output_files(out: Path) -> dict[str, tuple[int, int]]:
     """The regular files of an output folder with their size and modification time (links and other kinds
     are given (-1, -1), which no published file has)."""
-    found: dict[str, tuple[int, int]] = {}
-    for top, dirs, files in os.walk(out):
-        dirs.sort()
-        for name in sorted(files) + [d for d in dirs if os.path.islink(os.path.join(top, d))]:
-            path = os.path.join(top, name)
-            st = os.lstat(path)
-            key = os.path.relpath(path, out)
-            found[key] = (st.st_size, st.st_mtime_ns) if stat.S_ISREG(st.st_mode) else (-1, -1)
-    return found
+    return dict(_output_stats(str(out)))
 
 
 def as_published(out: Path, published: Published) -> bool:
-    """Whether the output folder holds exactly the files of publish.py's record, none touched since."""
-    return output_files(out) == {path: (size, mtime) for path, (_, size, mtime) in published.items()}
+    """Whether the output folder holds exactly the files of publish.py's record, none touched since.
+
+    Stops at the first difference; an empty folder left in the output is not a difference."""
+    count = 0
+    for path, size_time in _output_stats(str(out)):
+        known = published.get(path)
+        if known is None or known[1:] != size_time:
+            return False
+        count += 1
+    return count == len(published)
 
 
 class BuildState:
@@ -221,7 +257,7 @@ class BuildState:
         self.file.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.file.parent)
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
+            handle.write(json.dumps(data))  # dumps: json.dump writes through the slower pure-Python encoder
         os.replace(tmp, self.file)
 
     def forget(self) -> None:
@@ -230,3 +266,40 @@ class BuildState:
             self.file.unlink()
         except FileNotFoundError:
             pass
+
+
+def cache_folder(out: Path, cache: Path | None = None) -> Path:
+    """Where the build cache is: `cache` if given, else `.<out>.cache` beside the output folder.
+
+    Never inside the output folder (it would be published, and replaced by each build).  The same rule
+    as commands/build.py's `cache_folder`, here for `up_to_date`, which must not import the renderers.
+    """
+    folder = (cache if cache is not None else beside(out, "cache")).absolute()
+    if folder.resolve().is_relative_to(out.absolute().resolve()):
+        raise BuildError(f"the cache folder {cache} is inside the output folder {out}; put it beside it")
+    return folder
+
+
+def up_to_date(source: Path, out: Path, cache: Path | None = None, wait: bool = True,
+               say: Callable[[str], None] = lambda _: None) -> LastBuild | None:
+    """The last build, if nothing changed since it: what `build_project` checks first, for `pack build` to
+    make without importing the renderers (about a second of start-up, most of a no-change rebuild).
+
+    None whenever a build has anything to do or say (an error in the folders given included): the caller
+    then runs the whole build, which checks again.  Holds the output lock (waiting for it, or with
+    `wait=False` raising BuildError) while it looks at the output folder.
+    """
+    try:
+        if source.absolute().resolve().is_relative_to(out.absolute().resolve()):
+            return None
+        folder = cache_folder(out, cache)
+    except (OSError, BuildError):
+        return None
+    state = BuildState(folder)
+    if state.last is None:
+        return None
+    digest = sources(source, out, folder, state.hashes)
+    if state.last.sources != digest:
+        return None
+    with output_lock(out, wait=wait, say=say):
+        return state.unchanged(digest, out, load_published(folder / "published.json"))
