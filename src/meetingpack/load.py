@@ -276,7 +276,7 @@ def read_yaml(path: Path, report: Report, line_offset: int = 0, text: str | None
     try:
         if memo is not None:
             data, positions = memo.memo("yaml", text, (line_offset,), lambda: parse_yaml(text, line_offset),
-                                        encode_yaml, decode_yaml)
+                                        encode_yaml, decode_yaml, path)
         else:
             data, positions = parse_yaml(text, line_offset)
     except YamlError as exc:
@@ -330,7 +330,7 @@ def load_document(path: Path, report: Report, memo: CheckCache | None = None) ->
     body_line = text[: match.end()].count("\n")
     body = text[match.end():]
     too_much = (markdown_limits(body) if memo is None
-                else memo.memo("limits", body, (), lambda: markdown_limits(body), encode_limits, decode_limits))
+                else memo.memo("limits", body, (), lambda: markdown_limits(body), encode_limits, decode_limits, path))
     for line, message in too_much:
         report.error(path, body_line + line + 1, 0, message,
                      "the PDF pack cannot be made from it; see 'Limits' in docs/authoring.md", code="markdown-limit")
@@ -340,7 +340,7 @@ def load_document(path: Path, report: Report, memo: CheckCache | None = None) ->
     if memo is not None:
         # worked out here, once, rather than on first use: the check cache holds it by the body's text
         doc.analysis = memo.memo("analysis", body, (body_line, type(meta).__name__), lambda: doc.analysis,
-                                 encode_analysis, decode_analysis)
+                                 encode_analysis, decode_analysis, path)
     return doc
 
 
@@ -511,6 +511,8 @@ def load_project(root: Path, report: Report, memo: CheckCache | None = None) -> 
         return None
     if links_leaving(root, report) or not inside(root, root / "site.yaml"):
         return None  # nothing is read from a folder that links elsewhere
+    if memo is not None:
+        memo.content(root)  # each committee's entries in one store
     site = load_record(model.Site, root / "site.yaml", report, memo)
     committees: list[CommitteeSource] = []
     wanted: dict[Path, None] = {}
