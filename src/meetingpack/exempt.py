@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from .engine.state import file_sha256
 from .model import AgendaItem, Release
+from .paths import resolved
 
 if TYPE_CHECKING:
     from .load import MeetingSource, Project
@@ -118,7 +119,7 @@ def _paper_refs(meeting: MeetingSource) -> Iterator[tuple[str, int, AgendaItem, 
             for k, ref in enumerate(item.documents):
                 name = ref if isinstance(ref, str) else ref.pdf
                 released = None if isinstance(ref, str) else ref.released
-                yield part, index, item, k, (meeting.path / name).resolve(), released
+                yield part, index, item, k, resolved(meeting.path / name), released
 
 
 def exempt_papers(project: Project) -> ExemptPapers:
@@ -157,11 +158,11 @@ def _earlier_versions(project: Project, papers: ExemptPapers) -> None:
             for part in ("part_a", "part_b"):
                 for index, item in enumerate(getattr(meeting.meeting.agenda, part)):
                     for j, revision in enumerate(item.revisions):
-                        place = papers.place((meeting.path / revision.document).resolve())
+                        place = papers.place(resolved(meeting.path / revision.document))
                         if place is None:
                             continue
                         line, col = meeting.positions.find(("agenda", part, index, "revisions", j, "earlier"))
-                        papers.add((meeting.path / revision.earlier).resolve(), ExemptPlace(
+                        papers.add(resolved(meeting.path / revision.earlier), ExemptPlace(
                             meeting.yaml_path, line, col,
                             f"an earlier version of '{revision.document}', which is {place.where}"))
 

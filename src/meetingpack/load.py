@@ -32,6 +32,7 @@ from .engine.checks import (
     encode_yaml,
 )
 from .errors import Report
+from .paths import forget_folders, resolved
 from .render.markdown import Options, Rendered, markdown_limits, render_markdown
 from .yamlpos import Loc, Positions, YamlError, control_character, parse_yaml
 
@@ -347,7 +348,7 @@ def load_document(path: Path, report: Report, memo: CheckCache | None = None) ->
 def inside(root: Path, path: Path) -> bool:
     """True when `path` (after following links) is inside the content folder `root`."""
     try:
-        path.resolve().relative_to(root.resolve())
+        resolved(path).relative_to(resolved(root))
         return True
     except ValueError:
         return False
@@ -381,22 +382,22 @@ def _check_document_refs(root: Path, folder: Path, data: Any, positions: Positio
     out: list[Path] = []
     yaml_path = folder / "meeting.yaml"
     for loc, name, is_pdf in _raw_document_refs(data):
-        line, col = positions.find(loc)
         target = folder / name
+        # positions.find only for a problem: a file's positions are made into tables when first looked at
         if not inside(root, target):
-            report.error(yaml_path, line, col, f"'{name}' is outside the content folder",
+            report.error(yaml_path, *positions.find(loc), f"'{name}' is outside the content folder",
                          "keep every document inside the content folder", code="document-outside-content")
         elif not target.is_file():
-            report.error(yaml_path, line, col, f"document '{name}' not found",
+            report.error(yaml_path, *positions.find(loc), f"document '{name}' not found",
                          f"looked for {os.path.relpath(os.path.abspath(target), os.path.abspath(root.parent))}; "
                          "check the file name and that it is in the meeting folder", code="document-not-found")
         elif not is_pdf and target.suffix.lower() != ".md":
-            report.error(yaml_path, line, col, f"'{name}' is not a Markdown (.md) file",
+            report.error(yaml_path, *positions.find(loc), f"'{name}' is not a Markdown (.md) file",
                          "list an existing PDF as {pdf: file.pdf, title: ..., description: ...}", code="document-not-markdown")
         elif is_pdf and target.suffix.lower() != ".pdf":
-            report.error(yaml_path, line, col, f"'{name}' is not a PDF file", code="document-not-pdf")
+            report.error(yaml_path, *positions.find(loc), f"'{name}' is not a PDF file", code="document-not-pdf")
         elif not is_pdf:
-            out.append(target.resolve())
+            out.append(resolved(target))
     return out
 
 
@@ -426,7 +427,7 @@ def _check_revision_refs(root: Path, folder: Path, data: Any, positions: Positio
                                  "keep the version that was published, under this name, so that the website "
                                  "can show it and what changed", code="revision-earlier-missing")
                 elif target.suffix.lower() == ".md":
-                    out.append(target.resolve())
+                    out.append(resolved(target))
     return out
 
 
@@ -452,10 +453,10 @@ def _load_meetings(root: Path, source: CommitteeSource, report: Report,
         wanted.update(dict.fromkeys(_check_revision_refs(root, folder, data, positions, report)))
         minutes = folder / "minutes.md"
         if minutes.is_file():
-            wanted[minutes.resolve()] = None
+            wanted[resolved(minutes)] = None
         decisions = folder / "decisions.md"
         if decisions.is_file():
-            wanted[decisions.resolve()] = None
+            wanted[resolved(decisions)] = None
         meeting = validate_record(model.Meeting, data, path, positions, report)
         if meeting is None:
             continue
@@ -466,8 +467,8 @@ def _load_meetings(root: Path, source: CommitteeSource, report: Report,
                          "rename the folder or correct the date", code="meeting-date-folder")
             continue
         source.meetings.append(MeetingSource(folder.name, folder, meeting, positions,
-                                             minutes.resolve() if minutes.is_file() else None,
-                                             decisions.resolve() if decisions.is_file() else None))
+                                             resolved(minutes) if minutes.is_file() else None,
+                                             resolved(decisions) if decisions.is_file() else None))
     source.meetings.sort(key=lambda m: (m.meeting.date, m.meeting.start_time, m.slug))
     return wanted
 
@@ -506,6 +507,7 @@ def load_project(root: Path, report: Report, memo: CheckCache | None = None) -> 
     is not read (see `links_leaving`).  `memo` (a build's check cache,
     engine/checks.py) gives what an earlier build found in an unchanged text.
     """
+    forget_folders()  # resolved afresh by each check: links may have changed since the last
     if not root.is_dir():
         report.error(root, 0, 0, "content folder not found", "give the folder that holds site.yaml", code="content-folder-missing")
         return None

@@ -37,6 +37,7 @@ from .members import (
     meeting_attendance,
     project_attendance,
 )
+from .paths import resolved
 from .render.markdown import Resolution, renumbered
 from .resolve import Document, Item, ResolvedMeeting, is_past, long_date, municipal_year, year_label
 
@@ -356,7 +357,7 @@ def _track_recommendations(records: CommitteeRecords) -> None:
                                          "check the minute number and the meeting's date"))
         tracked = Tracked(rec, made)
         if rec.response is not None and rec.response.document:
-            path = (committee.path / rec.response.document).resolve()
+            path = resolved(committee.path / rec.response.document)
             found = next(((m, *hit) for m in records.meetings if (hit := m.document_at(path)) is not None), None)
             if found is None or found[1].exempt or found[2].exempt:
                 records.problems.append((loc + ("response", "document"),
