@@ -142,7 +142,8 @@ def test_positions_are_made_into_tables_only_when_looked_at() -> None:
         assert stored.find(loc) == positions.find(loc) == again.find(loc)
         assert stored.find(loc, prefer_key=True) == positions.find(loc, prefer_key=True)
     assert (stored.line_offset, stored.keys, stored.values) == (positions.line_offset, positions.keys, positions.values)
-    assert "text" not in vars(stored)
+    stored.compact()
+    assert "values" not in vars(stored) and stored.find(("b", 1, "c")) == positions.find(("b", 1, "c"))
 
 
 def test_clean_reads_no_entry(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -68,3 +68,17 @@ def test_a_meeting_sent_to_a_worker_is_the_same_meeting_to_its_render() -> None:
         assert meeting_key(received, "templates") == meeting_key(meeting, "templates")
         assert received.committee.meetings == []  # the committee's other meetings stay behind
         assert len(sent) < len(pickle.dumps(meeting))
+
+
+def test_after_the_check_each_paper_is_held_compressed_and_gives_back_its_text() -> None:
+    from meetingpack.load import FRONT_MATTER
+
+    checked = checked_project(EXAMPLE)
+    assert checked.project is not None and checked.project.documents
+    for path, document in checked.project.documents.items():
+        assert "_body" not in vars(document) and "_packed" in vars(document)  # the text is not held as text
+        text = path.read_text(encoding="utf-8").removeprefix("\ufeff")
+        match = FRONT_MATTER.match(text)
+        assert match and document.body == text[match.end():]
+        again = pickle.loads(pickle.dumps(document))
+        assert again.body == document.body and again.body_digest() == document.body_digest()

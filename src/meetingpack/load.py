@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import os
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,16 +44,49 @@ MEETING_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([a-z0-9]+))?$")
 M = TypeVar("M", bound=BaseModel)
 
 
+class _Body:
+    """`DocumentSource.body`: the text, held as given until `DocumentSource.compact`, then compressed and
+    given back whole on each use (a paper's text is read by its render and its page, once each)."""
+
+    def __get__(self, obj: DocumentSource | None, owner: type | None = None) -> str:
+        if obj is None:
+            raise AttributeError("body")  # a field without a default (dataclasses asks)
+        text = obj.__dict__.get("_body")
+        if text is None:
+            return zlib.decompress(obj.__dict__["_packed"]).decode("utf-8", "surrogatepass")
+        return text
+
+    def __set__(self, obj: DocumentSource, value: str) -> None:
+        obj.__dict__.pop("_packed", None)
+        obj.__dict__.pop("_digest", None)
+        obj.__dict__["_body"] = value
+
+
 @dataclass
 class DocumentSource:
     """A Markdown document: its front matter as a record and its body text."""
 
     path: Path
     meta: model.ReportMeta | model.AppendixMeta | model.MinutesMeta | model.LetterMeta | model.PlainMeta
-    body: str
+    body: str = _Body()  # type: ignore[assignment]  # a descriptor without a default: see _Body
     body_line: int
     """Line of the file on which the body starts, less one (add to markdown-it's 0-based map)."""
     positions: Positions
+
+    def compact(self) -> None:
+        """Hold the body compressed from now on (once checked: an archive's papers are most of its model)."""
+        text = self.__dict__.pop("_body", None)
+        if text is not None:
+            data = text.encode("utf-8", "surrogatepass")
+            self.__dict__["_digest"] = hashlib.sha256(data).hexdigest()
+            self.__dict__["_packed"] = zlib.compress(data, 1)
+
+    def body_digest(self) -> str:
+        """The SHA-256 of the body (what a render key holds of it)."""
+        digest = self.__dict__.get("_digest")
+        if digest is None:
+            digest = self.__dict__["_digest"] = hashlib.sha256(self.body.encode("utf-8", "surrogatepass")).hexdigest()
+        return digest
 
     @functools.cached_property
     def analysis(self) -> Rendered:

@@ -133,8 +133,12 @@ class StoredPositions(Positions):
             raise AttributeError(name)
         tables = _unpositions(json.loads(text))
         self.line_offset, self.keys, self.values = tables.line_offset, tables.keys, tables.values
-        del self.text
         return getattr(self, name)
+
+    def compact(self) -> None:
+        """Let go of the tables (made again from the text if looked at again): once the content is checked."""
+        for name in ("line_offset", "keys", "values"):
+            self.__dict__.pop(name, None)
 
 
 def encode_yaml(result: tuple[Any, Positions]) -> Any:
