@@ -35,9 +35,13 @@ def test_a_link_changed_since_is_seen_after_forget_folders(tmp_path: Path) -> No
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
     (tmp_path / "link").symlink_to(tmp_path / "a")
+    (tmp_path / "a" / "file.md").symlink_to(tmp_path / "a" / "x.md")
     forget_folders()
     assert resolved(tmp_path / "link" / "x.md") == (tmp_path / "a" / "x.md").resolve()
+    assert resolved(tmp_path / "a" / "file.md") == (tmp_path / "a" / "x.md").resolve()
     (tmp_path / "link").unlink()
     (tmp_path / "link").symlink_to(tmp_path / "b")
+    (tmp_path / "a" / "file.md").unlink()
     forget_folders()  # what each check does first (load.load_project)
     assert resolved(tmp_path / "link" / "x.md") == (tmp_path / "b" / "x.md").resolve()
+    assert resolved(tmp_path / "a" / "file.md") == tmp_path.resolve() / "a" / "file.md"
