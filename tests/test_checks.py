@@ -47,6 +47,12 @@ def _said(checked: Checked) -> list[str]:
     return [f"{d.path}:{d.line}:{d.column}: {d.severity}: {d.message} ({d.hint})" for d in checked.report.diagnostics]
 
 
+def _entries(folder: Path) -> set[str]:
+    """The keys of the entries in every store of a check cache folder."""
+    return {line.split(b" ", 1)[0].decode() for store in folder.glob("*.checks")
+            for line in store.read_bytes().split(b"\n", 2)[2].splitlines()}
+
+
 def _keys(checked: Checked) -> list[str]:
     assert checked.meetings is not None
     return [meeting_key(m, "") for m in checked.meetings]
@@ -90,15 +96,15 @@ def test_a_changed_file_is_checked_again_and_only_it(root: Path, tmp_path: Path,
 
 
 @pytest.mark.parametrize("damage", ["truncated", "flipped", "foreign", "empty", "wrong value"])
-def test_a_damaged_entry_is_ignored_and_replaced(root: Path, tmp_path: Path, damage: str) -> None:
+def test_a_damaged_store_is_ignored_and_replaced(root: Path, tmp_path: Path, damage: str) -> None:
     expected = _said(_checked(root, _cache(tmp_path)))
-    entries = sorted((tmp_path / "checks").rglob("*.json"))
-    assert entries
-    for entry in entries:
-        data = entry.read_bytes()
+    stores = sorted((tmp_path / "checks").glob("*.checks"))
+    assert len(stores) == 2  # the content folder's own (site.yaml) and the panel's
+    for store in stores:
+        data = store.read_bytes()
         body = data.split(b"\n", 2)[2]
-        wrong = json.dumps({"key": entry.stem, "value": {"nonsense": 1}}).encode()
-        entry.write_bytes({"truncated": data[: len(data) // 2], "empty": b"",
+        wrong = b"".join(line.split(b" ", 1)[0] + b' {"nonsense":1}\n' for line in body.splitlines())
+        store.write_bytes({"truncated": data[: len(data) // 2], "empty": b"",
                            "flipped": data[:-3] + bytes([data[-3] ^ 1]) + data[-2:],
                            "foreign": b"PK\x03\x04 not ours\n" + body,
                            "wrong value": checks.MAGIC + checks.hashlib.sha256(wrong).hexdigest().encode() + b"\n" + wrong,
@@ -107,8 +113,37 @@ def test_a_damaged_entry_is_ignored_and_replaced(root: Path, tmp_path: Path, dam
     again = _checked(root, cache)
     assert _said(again) == expected and _keys(again) == _keys(checked_project(root))
     assert cache.rejected and cache.hits == 0
-    assert all(e.read_bytes().startswith(checks.MAGIC) for e in entries)  # each stored afresh
+    assert all(s.read_bytes().startswith(checks.MAGIC) for s in stores)  # each stored afresh
     assert _cache(tmp_path).rejected == [] and _said(_checked(root, _cache(tmp_path))) == expected
+
+
+def test_an_unchanged_check_writes_no_store(root: Path, tmp_path: Path) -> None:
+    _checked(root, _cache(tmp_path))
+    before = {p: p.stat().st_ino for p in (tmp_path / "checks").glob("*.checks")}
+    cache = _cache(tmp_path)
+    _checked(root, cache)
+    assert cache.misses == 0 and {p: p.stat().st_ino for p in (tmp_path / "checks").glob("*.checks")} == before
+    (root / PAPER).write_text(WARNED, encoding="utf-8")
+    _checked(root, _cache(tmp_path))
+    after = {p: p.stat().st_ino for p in (tmp_path / "checks").glob("*.checks")}
+    assert len([p for p in before if after[p] != before[p]]) == 1  # the panel's store alone, written again
+
+
+def test_positions_are_made_into_tables_only_when_looked_at() -> None:
+    import pickle
+
+    from meetingpack.yamlpos import parse_yaml
+
+    _, positions = parse_yaml("a: 1\nb:\n  - x\n  - {c: 2}\n", 1)
+    stored = checks.decode_yaml(json.loads(json.dumps(checks.encode_yaml(({}, positions)))))[1]
+    assert isinstance(stored, checks.StoredPositions) and "values" not in vars(stored)
+    again = pickle.loads(pickle.dumps(stored))
+    for loc in [("b", 1, "c"), ("b", 5), ("a",), ("nothing",), ()]:
+        assert stored.find(loc) == positions.find(loc) == again.find(loc)
+        assert stored.find(loc, prefer_key=True) == positions.find(loc, prefer_key=True)
+    assert (stored.line_offset, stored.keys, stored.values) == (positions.line_offset, positions.keys, positions.values)
+    stored.compact()
+    assert "values" not in vars(stored) and stored.find(("b", 1, "c")) == positions.find(("b", 1, "c"))
 
 
 def test_clean_reads_no_entry(root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,7 +160,7 @@ def test_nothing_is_written_before_flush(root: Path, tmp_path: Path) -> None:
     checked_project(root, cache)
     assert cache.pending and not (tmp_path / "checks").exists()
     cache.flush()
-    assert len(list((tmp_path / "checks").rglob("*.json"))) == cache.misses and not cache.pending
+    assert len(_entries(tmp_path / "checks")) == cache.misses and not cache.pending
 
 
 def test_entries_of_another_version_are_not_found(root: Path, tmp_path: Path) -> None:
@@ -150,7 +185,9 @@ def test_a_build_keeps_the_cache_beside_the_output_and_prunes_what_it_did_not_us
     out = tmp_path / "build"
     first = build_project(root, out, jobs=1)
     folder = tmp_path / ".build.cache" / "checks"
-    before = {p.name for p in folder.rglob("*.json")}
+    (folder / "ab").mkdir()  # an entry of the earlier format, one file per entry: pruned
+    (folder / "ab" / ("ab" * 32 + ".json")).write_text("{}")
+    before = _entries(folder)
     assert before and not any(w in str(p) for p in out.rglob("*") for w in ("checks",))
     (root / PAPER).write_text(WARNED, encoding="utf-8")
     used: list[CheckCache] = []
@@ -159,6 +196,7 @@ def test_a_build_keeps_the_cache_beside_the_output_and_prunes_what_it_did_not_us
     monkeypatch.setattr(build, "checked_project", lambda source, memo=None: used.append(memo) or real(source, memo))
     second = build_project(root, out, jobs=1)
     assert used and used[0] is not None and used[0].misses == 2
-    after = {p.name for p in folder.rglob("*.json")}
+    after = _entries(folder)
     assert len(after) == len(before) and len(after - before) == 2  # the old paper's two entries pruned
+    assert not (folder / "ab").exists()
     assert len(second.report.diagnostics) == len(first.report.diagnostics) - 1

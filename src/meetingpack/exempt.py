@@ -13,9 +13,11 @@ from typing import TYPE_CHECKING
 
 from .engine.state import file_sha256
 from .model import AgendaItem, Release
+from .paths import resolved
 
 if TYPE_CHECKING:
     from .load import MeetingSource, Project
+    from .yamlpos import Loc, Positions
 
 SCHEDULE_12A = {
     1: "Information relating to any individual.",
@@ -61,10 +63,20 @@ class ExemptPlace:
 
     path: Path
     """The meeting.yaml that lists it under Part B, or the paper itself (exempt_paragraph)."""
-    line: int
-    column: int
+    positions: Positions
+    """The positions of that file, and where in it (`loc`): line and column are looked up only when a
+    message needs them (a file's positions are made into tables on first use, engine/checks.py)."""
+    loc: Loc
     where: str
     """In words, for messages: "listed under Part B item 'Sale of the old depot' of panel/2026-01-12"."""
+
+    @property
+    def line(self) -> int:
+        return self.positions.find(self.loc)[0]
+
+    @property
+    def column(self) -> int:
+        return self.positions.find(self.loc)[1]
 
 
 @dataclass
@@ -118,7 +130,7 @@ def _paper_refs(meeting: MeetingSource) -> Iterator[tuple[str, int, AgendaItem, 
             for k, ref in enumerate(item.documents):
                 name = ref if isinstance(ref, str) else ref.pdf
                 released = None if isinstance(ref, str) else ref.released
-                yield part, index, item, k, (meeting.path / name).resolve(), released
+                yield part, index, item, k, resolved(meeting.path / name), released
 
 
 def exempt_papers(project: Project) -> ExemptPapers:
@@ -130,21 +142,20 @@ def exempt_papers(project: Project) -> ExemptPapers:
                 ref = item.documents[k]
                 if not isinstance(ref, str) and ref.exempt_paragraph is not None:
                     # an exempt PDF appendix says so on its listing: the paper is exempt wherever it is listed
-                    line, col = meeting.positions.find(("agenda", part, index, "documents", k, "exempt_paragraph"))
                     where = (f"an exempt appendix (exempt_paragraph: {ref.exempt_paragraph}) of item "
                              f"'{item.title or item.standard}' of {committee.slug}/{meeting.slug}")
-                    papers.add(path, ExemptPlace(meeting.yaml_path, line, col, where))
+                    papers.add(path, ExemptPlace(meeting.yaml_path, meeting.positions,
+                                                 ("agenda", part, index, "documents", k, "exempt_paragraph"), where))
                 if part != "part_b":
                     continue
-                line, col = meeting.positions.find(("agenda", part, index, "documents", k))
                 where = (f"listed under Part B item '{item.title or item.standard}' of "
                          f"{committee.slug}/{meeting.slug}")
-                papers.add(path, ExemptPlace(meeting.yaml_path, line, col, where))
+                papers.add(path, ExemptPlace(meeting.yaml_path, meeting.positions,
+                                             ("agenda", part, index, "documents", k), where))
     for path, doc in project.documents.items():
         paragraph = getattr(doc.meta, "exempt_paragraph", None)
         if paragraph:
-            line, col = doc.positions.find(("exempt_paragraph",))
-            papers.add(path, ExemptPlace(path, line, col, f"marked exempt in its own front matter (exempt_paragraph: {paragraph})"))
+            papers.add(path, ExemptPlace(path, doc.positions, ("exempt_paragraph",), f"marked exempt in its own front matter (exempt_paragraph: {paragraph})"))
     _earlier_versions(project, papers)
     return papers
 
@@ -157,12 +168,11 @@ def _earlier_versions(project: Project, papers: ExemptPapers) -> None:
             for part in ("part_a", "part_b"):
                 for index, item in enumerate(getattr(meeting.meeting.agenda, part)):
                     for j, revision in enumerate(item.revisions):
-                        place = papers.place((meeting.path / revision.document).resolve())
+                        place = papers.place(resolved(meeting.path / revision.document))
                         if place is None:
                             continue
-                        line, col = meeting.positions.find(("agenda", part, index, "revisions", j, "earlier"))
-                        papers.add((meeting.path / revision.earlier).resolve(), ExemptPlace(
-                            meeting.yaml_path, line, col,
+                        papers.add(resolved(meeting.path / revision.earlier), ExemptPlace(
+                            meeting.yaml_path, meeting.positions, ("agenda", part, index, "revisions", j, "earlier"),
                             f"an earlier version of '{revision.document}', which is {place.where}"))
 
 

@@ -13,8 +13,10 @@ from __future__ import annotations
 
 import difflib
 import functools
+import hashlib
 import os
 import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +34,7 @@ from .engine.checks import (
     encode_yaml,
 )
 from .errors import Report
+from .paths import forget_folders, resolved
 from .render.markdown import Options, Rendered, markdown_limits, render_markdown
 from .yamlpos import Loc, Positions, YamlError, control_character, parse_yaml
 
@@ -41,16 +44,49 @@ MEETING_FOLDER = re.compile(r"^(\d{4}-\d{2}-\d{2})(?:-([a-z0-9]+))?$")
 M = TypeVar("M", bound=BaseModel)
 
 
+class _Body:
+    """`DocumentSource.body`: the text, held as given until `DocumentSource.compact`, then compressed and
+    given back whole on each use (a paper's text is read by its render and its page, once each)."""
+
+    def __get__(self, obj: DocumentSource | None, owner: type | None = None) -> str:
+        if obj is None:
+            raise AttributeError("body")  # a field without a default (dataclasses asks)
+        text = obj.__dict__.get("_body")
+        if text is None:
+            return zlib.decompress(obj.__dict__["_packed"]).decode("utf-8", "surrogatepass")
+        return text
+
+    def __set__(self, obj: DocumentSource, value: str) -> None:
+        obj.__dict__.pop("_packed", None)
+        obj.__dict__.pop("_digest", None)
+        obj.__dict__["_body"] = value
+
+
 @dataclass
 class DocumentSource:
     """A Markdown document: its front matter as a record and its body text."""
 
     path: Path
     meta: model.ReportMeta | model.AppendixMeta | model.MinutesMeta | model.LetterMeta | model.PlainMeta
-    body: str
+    body: str = _Body()  # type: ignore[assignment]  # a descriptor without a default: see _Body
     body_line: int
     """Line of the file on which the body starts, less one (add to markdown-it's 0-based map)."""
     positions: Positions
+
+    def compact(self) -> None:
+        """Hold the body compressed from now on (once checked: an archive's papers are most of its model)."""
+        text = self.__dict__.pop("_body", None)
+        if text is not None:
+            data = text.encode("utf-8", "surrogatepass")
+            self.__dict__["_digest"] = hashlib.sha256(data).hexdigest()
+            self.__dict__["_packed"] = zlib.compress(data, 1)
+
+    def body_digest(self) -> str:
+        """The SHA-256 of the body (what a render key holds of it)."""
+        digest = self.__dict__.get("_digest")
+        if digest is None:
+            digest = self.__dict__["_digest"] = hashlib.sha256(self.body.encode("utf-8", "surrogatepass")).hexdigest()
+        return digest
 
     @functools.cached_property
     def analysis(self) -> Rendered:
@@ -276,7 +312,7 @@ def read_yaml(path: Path, report: Report, line_offset: int = 0, text: str | None
     try:
         if memo is not None:
             data, positions = memo.memo("yaml", text, (line_offset,), lambda: parse_yaml(text, line_offset),
-                                        encode_yaml, decode_yaml)
+                                        encode_yaml, decode_yaml, path)
         else:
             data, positions = parse_yaml(text, line_offset)
     except YamlError as exc:
@@ -330,7 +366,7 @@ def load_document(path: Path, report: Report, memo: CheckCache | None = None) ->
     body_line = text[: match.end()].count("\n")
     body = text[match.end():]
     too_much = (markdown_limits(body) if memo is None
-                else memo.memo("limits", body, (), lambda: markdown_limits(body), encode_limits, decode_limits))
+                else memo.memo("limits", body, (), lambda: markdown_limits(body), encode_limits, decode_limits, path))
     for line, message in too_much:
         report.error(path, body_line + line + 1, 0, message,
                      "the PDF pack cannot be made from it; see 'Limits' in docs/authoring.md", code="markdown-limit")
@@ -340,14 +376,14 @@ def load_document(path: Path, report: Report, memo: CheckCache | None = None) ->
     if memo is not None:
         # worked out here, once, rather than on first use: the check cache holds it by the body's text
         doc.analysis = memo.memo("analysis", body, (body_line, type(meta).__name__), lambda: doc.analysis,
-                                 encode_analysis, decode_analysis)
+                                 encode_analysis, decode_analysis, path)
     return doc
 
 
 def inside(root: Path, path: Path) -> bool:
     """True when `path` (after following links) is inside the content folder `root`."""
     try:
-        path.resolve().relative_to(root.resolve())
+        resolved(path).relative_to(resolved(root))
         return True
     except ValueError:
         return False
@@ -381,22 +417,22 @@ def _check_document_refs(root: Path, folder: Path, data: Any, positions: Positio
     out: list[Path] = []
     yaml_path = folder / "meeting.yaml"
     for loc, name, is_pdf in _raw_document_refs(data):
-        line, col = positions.find(loc)
         target = folder / name
+        # positions.find only for a problem: a file's positions are made into tables when first looked at
         if not inside(root, target):
-            report.error(yaml_path, line, col, f"'{name}' is outside the content folder",
+            report.error(yaml_path, *positions.find(loc), f"'{name}' is outside the content folder",
                          "keep every document inside the content folder", code="document-outside-content")
         elif not target.is_file():
-            report.error(yaml_path, line, col, f"document '{name}' not found",
+            report.error(yaml_path, *positions.find(loc), f"document '{name}' not found",
                          f"looked for {os.path.relpath(os.path.abspath(target), os.path.abspath(root.parent))}; "
                          "check the file name and that it is in the meeting folder", code="document-not-found")
         elif not is_pdf and target.suffix.lower() != ".md":
-            report.error(yaml_path, line, col, f"'{name}' is not a Markdown (.md) file",
+            report.error(yaml_path, *positions.find(loc), f"'{name}' is not a Markdown (.md) file",
                          "list an existing PDF as {pdf: file.pdf, title: ..., description: ...}", code="document-not-markdown")
         elif is_pdf and target.suffix.lower() != ".pdf":
-            report.error(yaml_path, line, col, f"'{name}' is not a PDF file", code="document-not-pdf")
+            report.error(yaml_path, *positions.find(loc), f"'{name}' is not a PDF file", code="document-not-pdf")
         elif not is_pdf:
-            out.append(target.resolve())
+            out.append(resolved(target))
     return out
 
 
@@ -426,7 +462,7 @@ def _check_revision_refs(root: Path, folder: Path, data: Any, positions: Positio
                                  "keep the version that was published, under this name, so that the website "
                                  "can show it and what changed", code="revision-earlier-missing")
                 elif target.suffix.lower() == ".md":
-                    out.append(target.resolve())
+                    out.append(resolved(target))
     return out
 
 
@@ -452,10 +488,10 @@ def _load_meetings(root: Path, source: CommitteeSource, report: Report,
         wanted.update(dict.fromkeys(_check_revision_refs(root, folder, data, positions, report)))
         minutes = folder / "minutes.md"
         if minutes.is_file():
-            wanted[minutes.resolve()] = None
+            wanted[resolved(minutes)] = None
         decisions = folder / "decisions.md"
         if decisions.is_file():
-            wanted[decisions.resolve()] = None
+            wanted[resolved(decisions)] = None
         meeting = validate_record(model.Meeting, data, path, positions, report)
         if meeting is None:
             continue
@@ -466,8 +502,8 @@ def _load_meetings(root: Path, source: CommitteeSource, report: Report,
                          "rename the folder or correct the date", code="meeting-date-folder")
             continue
         source.meetings.append(MeetingSource(folder.name, folder, meeting, positions,
-                                             minutes.resolve() if minutes.is_file() else None,
-                                             decisions.resolve() if decisions.is_file() else None))
+                                             resolved(minutes) if minutes.is_file() else None,
+                                             resolved(decisions) if decisions.is_file() else None))
     source.meetings.sort(key=lambda m: (m.meeting.date, m.meeting.start_time, m.slug))
     return wanted
 
@@ -506,11 +542,14 @@ def load_project(root: Path, report: Report, memo: CheckCache | None = None) -> 
     is not read (see `links_leaving`).  `memo` (a build's check cache,
     engine/checks.py) gives what an earlier build found in an unchanged text.
     """
+    forget_folders()  # resolved afresh by each check: links may have changed since the last
     if not root.is_dir():
         report.error(root, 0, 0, "content folder not found", "give the folder that holds site.yaml", code="content-folder-missing")
         return None
     if links_leaving(root, report) or not inside(root, root / "site.yaml"):
         return None  # nothing is read from a folder that links elsewhere
+    if memo is not None:
+        memo.content(root)  # each committee's entries in one store
     site = load_record(model.Site, root / "site.yaml", report, memo)
     committees: list[CommitteeSource] = []
     wanted: dict[Path, None] = {}

@@ -22,6 +22,7 @@ records.py this is a pure function of the content.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ STATUS_WORDS = {PRESENT: "Present", APOLOGIES: "Apologies", SUBSTITUTE_SENT: "Su
                 ABSENT: "Absent without apologies"}
 
 
+@functools.lru_cache(maxsize=8192)  # the same names come back at every meeting of an archive
 def words(name: str) -> tuple[str, ...]:
     """The words of a name that identify the person: lower case, without titles, roles or letters after it.
 

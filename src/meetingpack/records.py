@@ -37,6 +37,7 @@ from .members import (
     meeting_attendance,
     project_attendance,
 )
+from .paths import resolved
 from .render.markdown import Resolution, renumbered
 from .resolve import Document, Item, ResolvedMeeting, is_past, long_date, municipal_year, year_label
 
@@ -213,9 +214,15 @@ class CommitteeRecords:
         return [d for d in self.decisions if d.meeting is meeting]
 
     def answered_by(self, meeting: ResolvedMeeting, item: Item) -> list[Decision]:
-        """The earlier resolutions an agenda item answers."""
-        return [d for d in self.decisions
-                if any(m is meeting and i.number == item.number for m, i in d.answered_by)]
+        """The earlier resolutions an agenda item answers (asked of complete records: by the pages and keys)."""
+        # an index made on the first question: each meeting's page key asks of every item (issue 11)
+        index = self.__dict__.get("_answers")
+        if index is None:
+            index = self.__dict__["_answers"] = {}
+            for decision in self.decisions:
+                for m, i in dict.fromkeys((id(m), i.number) for m, i in decision.answered_by):
+                    index.setdefault((m, i), []).append(decision)
+        return list(index.get((id(meeting), item.number), []))
 
     def open(self) -> list[Decision]:
         """Follow-ups not yet answered, oldest first: the action tracker."""
@@ -245,11 +252,20 @@ def workplan_links(meetings: list[ResolvedMeeting]) -> dict[tuple[dt.date, str],
             continue
         for topic in planned.topics:
             best, score = None, 0.0
+            a = _words(topic)
             for item in meeting.items:
                 if not item.has_page:  # a link goes to the item's page
                     continue
-                a, b = _words(topic), _words(item.title)
-                ratio = 1.0 if a and b and (a in b or b in a) else difflib.SequenceMatcher(None, a, b).ratio()
+                b = _words(item.title)
+                if a and b and (a in b or b in a):
+                    ratio = 1.0
+                else:
+                    matcher = difflib.SequenceMatcher(None, a, b)
+                    # the cheap upper bounds first: an item that cannot win (nor reach 0.6) needs no exact ratio
+                    if matcher.real_quick_ratio() <= score or matcher.quick_ratio() <= score \
+                            or matcher.real_quick_ratio() < 0.6 or matcher.quick_ratio() < 0.6:
+                        continue
+                    ratio = matcher.ratio()
                 if ratio > score:
                     best, score = item, ratio
             if best is not None and score >= 0.6:
@@ -356,7 +372,7 @@ def _track_recommendations(records: CommitteeRecords) -> None:
                                          "check the minute number and the meeting's date"))
         tracked = Tracked(rec, made)
         if rec.response is not None and rec.response.document:
-            path = (committee.path / rec.response.document).resolve()
+            path = resolved(committee.path / rec.response.document)
             found = next(((m, *hit) for m in records.meetings if (hit := m.document_at(path)) is not None), None)
             if found is None or found[1].exempt or found[2].exempt:
                 records.problems.append((loc + ("response", "document"),

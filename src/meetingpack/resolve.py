@@ -20,6 +20,7 @@ from urllib.parse import unquote
 from . import model
 from .exempt import ExemptPapers, exempt_appendix_name, exempt_papers, listing_date
 from .load import CommitteeSource, DocumentSource, MeetingSource, PdfSource, Project
+from .paths import resolved
 from .pdfinfo import pdf_page_sizes
 
 
@@ -204,7 +205,7 @@ def local_target(href: str, document: Path) -> tuple[Path, str] | None:
     if "://" in href or href.startswith(("mailto:", "tel:", "/")):
         return None
     path, _, fragment = href.partition("#")
-    target = (document.parent / unquote(path)).resolve() if path else document
+    target = resolved(document.parent / unquote(path)) if path else document
     return target, unquote(fragment)
 
 
@@ -268,7 +269,7 @@ def _document(project: Project, meeting: MeetingSource, ref: model.DocumentRef, 
               published: dt.date) -> Document | None:
     """One listed paper; exempt when its item is, or when it is exempt anywhere and not released by `published`."""
     if isinstance(ref, str):
-        path = (meeting.path / ref).resolve()
+        path = resolved(meeting.path / ref)
         source = project.documents.get(path)
         if source is None:
             return None
@@ -285,7 +286,7 @@ def _document(project: Project, meeting: MeetingSource, ref: model.DocumentRef, 
         paragraph = getattr(meta, "exempt_paragraph", None) if exempt and meta.kind in APPENDIX_KINDS else None
         return Document(slug, meta.kind, title, getattr(meta, "label", None), source, exempt,
                         minute_start=minute_starts.get(path), exempt_paragraph=paragraph)
-    path = (meeting.path / ref.pdf).resolve()
+    path = resolved(meeting.path / ref.pdf)
     exempt = exempt_item or register.withheld(path, ref.released, published)
     return Document(_slug(path, used), "pdf", ref.title, ref.label, PdfSource(path, ref), exempt,
                     pdf_pages=pdf_page_sizes(path), exempt_paragraph=ref.exempt_paragraph if exempt else None)
@@ -300,7 +301,7 @@ def _previous_held(committee: CommitteeSource, meeting: MeetingSource) -> Meetin
 
 def _lists(meeting: MeetingSource, path: Path) -> bool:
     agenda = meeting.meeting.agenda
-    return any(isinstance(ref, str) and (meeting.path / ref).resolve() == path
+    return any(isinstance(ref, str) and resolved(meeting.path / ref) == path
                for item in [*agenda.part_a, *agenda.part_b] for ref in item.documents)
 
 
@@ -386,14 +387,14 @@ def _attach_revisions(project: Project, meeting: MeetingSource, entry: model.Age
     listed under Part B somewhere): exempt is a property of the paper, version by version.
     """
     for doc in docs:
-        mine = sorted((r for r in entry.revisions if (meeting.path / r.document).resolve() == doc.source.path),
+        mine = sorted((r for r in entry.revisions if resolved(meeting.path / r.document) == doc.source.path),
                       key=lambda r: r.on)
         if not mine:
             continue
         first = entry.published_on if entry.published_on and entry.published_on < mine[0].on \
             else meeting.meeting.issued_on
         for number, revision in enumerate(mine, start=1):
-            path = (meeting.path / revision.earlier).resolve()
+            path = resolved(meeting.path / revision.earlier)
             digest = None
             if doc.kind == "pdf":
                 if not path.is_file():

@@ -21,6 +21,7 @@ from .errors import Report
 from .exempt import ExemptPapers, exempt_papers, listing_date
 from .load import CommitteeSource, DocumentSource, MeetingSource, Project, inside
 from .members import check_ids
+from .paths import resolved
 from .pdfinfo import PdfProblem, pdf_page_sizes
 from .render.documents import TEMPLATE_ANCHORS
 from .render.markdown import Rendered
@@ -143,7 +144,7 @@ def _check_agenda(project: Project, committee: CommitteeSource, meeting: Meeting
             for j, ref in enumerate(item.documents):
                 name = ref if isinstance(ref, str) else ref.pdf
                 line, col = meeting.positions.find(loc + ("documents", j))
-                path = (meeting.path / name).resolve()
+                path = resolved(meeting.path / name)
                 if path in seen:
                     report.error(meeting.yaml_path, line, col,
                                  f"'{name}' is already listed under {seen[path]}", "list each paper once", code="paper-listed-twice")
@@ -203,7 +204,7 @@ def _papers(project: Project, rendered: dict[Path, Rendered],
             for part in ("part_a", "part_b"):
                 for item in getattr(meeting.meeting.agenda, part):
                     for ref in item.documents:
-                        path = (meeting.path / (ref if isinstance(ref, str) else ref.pdf)).resolve()
+                        path = resolved(meeting.path / (ref if isinstance(ref, str) else ref.pdf))
                         source = project.documents.get(path)
                         released = getattr(getattr(source, "meta", None), "released", None) \
                             if isinstance(ref, str) else ref.released
@@ -330,12 +331,12 @@ def _check_revisions(root: Path, meeting: MeetingSource, report: Report) -> dict
     for part in ("part_a", "part_b"):
         for i, item in enumerate(getattr(meeting.meeting.agenda, part)):
             names = [ref if isinstance(ref, str) else ref.pdf for ref in item.documents]
-            paths = {(meeting.path / name).resolve(): name for name in names}
+            paths = {resolved(meeting.path / name): name for name in names}
             last: dict[Path, dt.date] = {}
             for j, revision in enumerate(item.revisions):
                 loc = ("agenda", part, i, "revisions", j)
-                path = (meeting.path / revision.document).resolve()
-                old = (meeting.path / revision.earlier).resolve()
+                path = resolved(meeting.path / revision.document)
+                old = resolved(meeting.path / revision.earlier)
                 if path not in paths:
                     line, col = meeting.positions.find(loc + ("document",))
                     report.error(meeting.yaml_path, line, col, f"revisions[{j + 1}].document: '{revision.document}' "

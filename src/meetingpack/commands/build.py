@@ -19,7 +19,7 @@ import jinja2
 
 from ..engine.cache import RenderCache, versions
 from ..engine.checks import CheckCache
-from ..engine.executor import default_jobs, render_all
+from ..engine.executor import RenderPool, default_jobs, render_all
 from ..engine.sitewide import (
     SiteInputs,
     SiteTasks,
@@ -138,27 +138,29 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
             if last is not None:
                 return BuildResult(Report(source, last.diagnostics), last.meetings, last.files, out,
                                    reused=last.meetings, unchanged=True)
-    memo = CheckCache(folder / "checks", json.dumps(versions(), sort_keys=True), use=not clean)
-    checked = checked_project(source, memo)
-    for name, why in memo.rejected:
-        reporter(f"check cache entry {name} not used: {why}")
-    report = checked.report
-    report.raise_if_errors()
-    assert checked.project is not None and checked.meetings is not None and checked.records is not None
-    # The lock comes after the checks: a build with errors writes nothing, not even the lock file.
-    with output_lock(out, wait=wait, say=notice or reporter):
-        memo.flush()
-        result = _build(checked, out, reporter, jobs, RenderCache(folder, use=not clean), pages_first)
-        memo.prune()
-        if not result.pending:
-            state.save(digest, report.diagnostics, result.meetings, result.files, out)
-        else:
-            state.forget()  # the output is not a whole build of these sources
-        return result
+    # The render workers start before the content is loaded, so that none of them holds its model.
+    with RenderPool(default_jobs() if jobs is None else jobs) as pool:
+        memo = CheckCache(folder / "checks", json.dumps(versions(), sort_keys=True), use=not clean)
+        checked = checked_project(source, memo)
+        for name, why in memo.rejected:
+            reporter(f"check cache entry {name} not used: {why}")
+        report = checked.report
+        report.raise_if_errors()
+        assert checked.project is not None and checked.meetings is not None and checked.records is not None
+        # The lock comes after the checks: a build with errors writes nothing, not even the lock file.
+        with output_lock(out, wait=wait, say=notice or reporter):
+            memo.flush()
+            result = _build(checked, out, reporter, pool.jobs, RenderCache(folder, use=not clean), pages_first, pool)
+            memo.prune()
+            if not result.pending:
+                state.save(digest, report.diagnostics, result.meetings, result.files, out)
+            else:
+                state.forget()  # the output is not a whole build of these sources
+            return result
 
 
 def _packs(project: Project, meetings: list[ResolvedMeeting], plan: Plan, jobs: int, progress: Reporter,
-           cache: RenderCache, counts: dict[str, int]) -> Iterator[MeetingPacks]:
+           cache: RenderCache, counts: dict[str, int], pool: RenderPool | None = None) -> Iterator[MeetingPacks]:
     """Every meeting's packs, in meeting order: from the cache where its render inputs are unchanged, else rendered.
 
     One meeting's packs at a time are handed on (the cache is read as they are
@@ -174,7 +176,7 @@ def _packs(project: Project, meetings: list[ResolvedMeeting], plan: Plan, jobs: 
         progress(f"cache entry of {url} not used: {why}")
     counts["rendered"], counts["reused"] = len(todo), len(meetings) - len(todo)
     progress.phase("packs", len(meetings), reused=counts["reused"])
-    fresh = render_all(project.root, [meetings[i] for i in todo], jobs, progress)
+    fresh = render_all(project.root, [meetings[i] for i in todo], jobs, progress, pool)
     wanted = set(todo)
     try:
         for i, (meeting, key) in enumerate(zip(meetings, keys, strict=True)):
@@ -205,7 +207,7 @@ def _packs(project: Project, meetings: list[ResolvedMeeting], plan: Plan, jobs: 
 
 
 def _build(checked: Checked, out: Path, progress: Reporter, jobs: int | None, cache: RenderCache,
-           pages_first: bool = False) -> BuildResult:
+           pages_first: bool = False, pool: RenderPool | None = None) -> BuildResult:
     project, report, meetings, records = checked.project, checked.report, checked.meetings, checked.records
     assert project is not None and meetings is not None and records is not None
     jobs = default_jobs() if jobs is None else jobs
@@ -214,7 +216,7 @@ def _build(checked: Checked, out: Path, progress: Reporter, jobs: int | None, ca
     tasks = PageTasks.open(cache.folder, cache.use)
     previous = load_published(index) if cache.use else {}
     plan = plan_meetings(project, meetings, records, cache, tasks, previous, out, pages_first)
-    all_packs = _packs(project, meetings, plan, jobs, progress, cache, counts)
+    all_packs = _packs(project, meetings, plan, jobs, progress, cache, counts, pool)
     indexed: dict[str, int] = {}
     site_tasks = SiteTasks.open(cache.folder, cache.use)
     outputs = _outputs(project, meetings, records, all_packs, plan, tasks, progress, previous, indexed,

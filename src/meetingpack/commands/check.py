@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..engine.checks import CheckCache
+from ..engine.checks import CheckCache, StoredPositions
 from ..errors import Report
 from ..load import Project, load_project
 from ..outputs import check_outputs
@@ -42,7 +42,21 @@ def checked_project(source: Path, memo: CheckCache | None = None) -> Checked:
             check_outputs(checked.meetings, report)
             checked.records = project_records(checked.meetings, project.committees)
             check_records(checked.records, report)
+        _compact(project)
     return checked
+
+
+def _compact(project: Project) -> None:
+    """Once checked, hold the model in compact form: each paper's text compressed (what follows reads it
+    once or twice), and no position tables (made again from their text should anything look)."""
+    for document in project.documents.values():
+        document.compact()
+    every = [p for c in project.committees for p in (c.positions, c.workplan_positions, c.recommendations_positions,
+                                                      *(m.positions for m in c.meetings),
+                                                      *(p for _, _, p in c.earlier_workplans))]
+    for positions in [*every, *(d.positions for d in project.documents.values())]:
+        if isinstance(positions, StoredPositions):
+            positions.compact()
 
 
 def check_project(source: Path) -> tuple[Project | None, Report]:

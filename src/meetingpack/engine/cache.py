@@ -40,7 +40,7 @@ from typing import Any, cast
 import jinja2
 from pydantic import BaseModel
 
-from ..load import CommitteeSource
+from ..load import CommitteeSource, DocumentSource
 from ..render.pdf import MeetingPacks, PackFile, PageRange
 from ..resolve import ResolvedMeeting
 from ..yamlpos import Positions
@@ -64,10 +64,24 @@ def versions() -> dict[str, str]:
     return {**libraries(), "code": code.hexdigest()}
 
 
-def canonical(value: Any) -> Any:
-    """A JSON-able, order-stable description of a value that changes whenever the value does."""
+def canonical(value: Any, memo: dict[int, Any] | None = None) -> Any:
+    """A JSON-able, order-stable description of a value that changes whenever the value does.
+
+    `memo` (by object identity, for the objects of one plan, all alive while it is used) gives the
+    description of a record already described: the site and committee records, and a paper listed
+    at several meetings, are described once for all of a build's keys.
+    """
     if value is None or isinstance(value, (bool, int, float, str)):
         return value
+    if memo is not None and isinstance(value, (BaseModel, CommitteeSource, DocumentSource)):
+        found = memo.get(id(value))
+        if found is None:
+            found = memo[id(value)] = _canonical(value, memo)
+        return found
+    return _canonical(value, memo)
+
+
+def _canonical(value: Any, memo: dict[int, Any] | None) -> Any:
     if isinstance(value, bytes):
         return {"bytes": hashlib.sha256(value).hexdigest()}
     if isinstance(value, Path):
@@ -75,23 +89,30 @@ def canonical(value: Any) -> Any:
     if isinstance(value, (dt.date, dt.time)):
         return {type(value).__name__: value.isoformat()}
     if isinstance(value, Enum):
-        return canonical(value.value)
+        return canonical(value.value, memo)
     if isinstance(value, BaseModel):
-        return {type(value).__name__: {name: canonical(getattr(value, name)) for name in type(value).model_fields}}
+        # pydantic's own serialiser: the same fields, made JSON-able many times faster than field by field
+        return {type(value).__name__: value.model_dump(mode="json", round_trip=True, warnings=False)}
     if isinstance(value, CommitteeSource):
         # the committee's records, not its other meetings: a meeting's render does not read them
-        return {"committee": [value.slug, str(value.path), canonical(value.committee), canonical(value.workplan),
-                              [[str(path), canonical(plan)] for path, plan, _ in value.earlier_workplans]]}
+        return {"committee": [value.slug, str(value.path), canonical(value.committee, memo),
+                              canonical(value.workplan, memo),
+                              [[str(path), canonical(plan, memo)] for path, plan, _ in value.earlier_workplans]]}
+    if isinstance(value, DocumentSource):
+        # the body by its hash: cheaper than writing every paper's text into the key's JSON (issue 11)
+        return {"DocumentSource": {"path": str(value.path), "meta": canonical(value.meta, memo),
+                                   "body": value.body_digest(),
+                                   "body_line": value.body_line}}
     if isinstance(value, _SKIPPED):
         return None
     if is_dataclass(value) and not isinstance(value, type):
-        return {type(value).__name__: {f.name: canonical(getattr(value, f.name)) for f in fields(value)}}
+        return {type(value).__name__: {f.name: canonical(getattr(value, f.name), memo) for f in fields(value)}}
     if isinstance(value, dict):
-        return sorted(([json.dumps(canonical(k), sort_keys=True), canonical(v)] for k, v in value.items()))
+        return sorted(([json.dumps(canonical(k, memo), sort_keys=True), canonical(v, memo)] for k, v in value.items()))
     if isinstance(value, (list, tuple)):
-        return [canonical(v) for v in value]
+        return [canonical(v, memo) for v in value]
     if isinstance(value, (set, frozenset)):
-        return sorted(json.dumps(canonical(v), sort_keys=True) for v in value)
+        return sorted(json.dumps(canonical(v, memo), sort_keys=True) for v in value)
     raise TypeError(f"no canonical form for {type(value).__name__}")  # a new input type: decide what it means
 
 
@@ -116,11 +137,11 @@ def templates_digest(env: jinja2.Environment, parts: tuple[str, ...] = ("pdf", "
     return digest.hexdigest()
 
 
-def meeting_key(meeting: ResolvedMeeting, templates: str) -> str:
-    """The key of a meeting's render: a hash of everything `render_packs` is given."""
+def meeting_key(meeting: ResolvedMeeting, templates: str, memo: dict[int, Any] | None = None) -> str:
+    """The key of a meeting's render: a hash of everything `render_packs` is given (`memo`: see `canonical`)."""
     appendices = sorted({str(doc.source.path): file_digest(doc.source.path)
                          for item in meeting.items for doc in item.documents if doc.kind == "pdf"}.items())
-    description = {"meeting": canonical(meeting), "appendices": appendices, "templates": templates,
+    description = {"meeting": canonical(meeting, memo), "appendices": appendices, "templates": templates,
                    "versions": versions()}
     return hashlib.sha256(json.dumps(description, sort_keys=True).encode("utf-8")).hexdigest()
 

@@ -182,7 +182,8 @@ def plan_meetings(project: Project, meetings: list[ResolvedMeeting], records: di
                   pages_first: bool = False) -> Plan:
     env = make_environment(project.root)
     pack_templates, site_templates = templates_digest(env), templates_digest(env, ("site", "documents"))
-    pack_keys = [meeting_key(meeting, pack_templates) for meeting in meetings]
+    described: dict[int, Any] = {}  # each record described once for all the keys (engine/cache.py canonical)
+    pack_keys = [meeting_key(meeting, pack_templates, described) for meeting in meetings]
     page_keys = [page_key(meeting, key, site_templates, records[meeting.committee.slug])
                  for meeting, key in zip(meetings, pack_keys, strict=True)]
     out = out.resolve()
