@@ -325,6 +325,10 @@ class _Linker:
     as a known number when it is in an earlier run, and as "(in the
     supplementary information)" when it comes in a later one.  A link from a
     public paper to an exempt one keeps its words but loses the link.
+
+    Every run's papers are rendered before any run is laid out (a big meeting lays its runs out
+    together, render/chunks.py), so a link to an earlier run is written `class="xref-earlier"`
+    and given its number just before its run is laid out (`with_numbers`).
     """
 
     def __init__(self, meeting: ResolvedMeeting, runs: list[Run]) -> None:
@@ -332,8 +336,11 @@ class _Linker:
         self.run_of: dict[int, Run] = {e.item.number: run for run in runs for e in run.entries if not e.withheld}
         self.exempt_run = runs[-1]
         """Where a public item's exempt appendices are printed."""
-        self.xrefs: dict[int, list[str]] = {}
-        """The anchors each item's papers refer to in their own run, printing the page (render/chunks.py)."""
+        self.order = {id(run): k for k, run in enumerate(runs)}
+        self.xrefs: dict[str, list[str]] = {}
+        """The anchors each entry's papers refer to, printing the page, by the entry's anchor (render/chunks.py)."""
+        self.fallback: dict[str, str] = {}
+        """For a link to an earlier run: the paper's own anchor, printed when the heading's is not found."""
 
     def for_document(self, doc: Document, item: Item, run: Run):
         def link(href: str) -> LinkTarget:
@@ -349,14 +356,16 @@ class _Linker:
             anchor = f"{target_item.slug}-{target_doc.slug}" + (f"-{local[1]}" if local[1] else "")
             target_run = self.exempt_run if target_doc.exempt and not target_item.exempt \
                 else self.run_of.get(target_item.number)
+            # the entry's anchor names it: an item with withheld appendices has an entry in the exempt run too
+            key = f"{item.slug}-exempt" if run is self.exempt_run and not item.exempt else item.slug
             if target_run is run:
-                self.xrefs.setdefault(item.number, []).append(anchor)
+                self.xrefs.setdefault(key, []).append(anchor)
                 return LinkTarget("#" + anchor, {"class": "xref"})
-            if target_run is not None and target_run.pages:
-                page = target_run.anchors.get(anchor, target_run.anchors.get(f"{target_item.slug}-{target_doc.slug}"))
-                if page is not None:
-                    return LinkTarget("#" + anchor, {"class": "xref-known", "data-page": str(page)})
-            return LinkTarget("#" + anchor, {"class": "xref-later", "data-note": "in the supplementary information"})
+            if target_run is not None and self.order[id(target_run)] < self.order[id(run)]:
+                self.xrefs.setdefault(key, []).append(anchor)
+                self.fallback[anchor] = f"{target_item.slug}-{target_doc.slug}"
+                return LinkTarget("#" + anchor, {"class": "xref-earlier"})
+            return LinkTarget("#" + anchor, {"class": "xref-later", "data-note": chunks.LATER_NOTE})
         return link
 
 
@@ -384,39 +393,64 @@ def _entry_documents(renderer: _Renderer, entry: PackEntry, run: Run, linker: _L
                                             blocks=rendered.blocks))
 
 
-def _lay_out(renderer: _Renderer, run: Run, context: dict[str, object], linker: _Linker, workers: int) -> None:
-    """Render one run from its first page number, pad it to an even count, and note where things fell.
-
-    A big run is laid out in chunks of whole items, on `workers` processes when there are several
-    (render/chunks.py); the chunks depend on the content only, so the bytes do not depend on `workers`.
-    """
-    run.entries = [e for e in run.entries if e.documents]
+def _lay_out(renderer: _Renderer, run: Run, context: dict[str, object]) -> None:
+    """Render one run whole from its first page number, pad it to an even count, and note where things fell."""
     if not run.entries:
         return
-    banner = {"agenda": "Public Document Pack", "exempt": "Exempt information: not for publication"}.get(
-        run.key, "Supplementary Information")
-    planned = chunks.plan(run.entries)
-    if len(planned) > 1:
-        chunks.lay_out(chunks.Setting(renderer, {**context, "banner": banner}, _finisher), run, planned,
-                       linker.xrefs, workers)
-    else:
-        body = renderer.render("pdf/pack.html", first_page=run.start, entries=run.entries,
-                               **{**context, "banner": banner})
-        run.pages = list(body.pages)
-        run.anchors = _first_pages(body, run.start)
-        run.blank = {n for n, page in enumerate(run.pages, start=run.start) if page._page_box.page_type.blank}
+    body = renderer.render("pdf/pack.html", first_page=run.start, entries=run.entries,
+                           **{**context, "banner": chunks._banner(run)})
+    run.pages = list(body.pages)
+    run.anchors = _first_pages(body, run.start)
+    run.blank = {n for n, page in enumerate(run.pages, start=run.start) if page._page_box.page_type.blank}
     if len(run.pages) % 2:  # the next run, or the back of the sheet, starts on a right-hand page
         pad = renderer.render("pdf/blank.html", first_page=run.end + 1, numbered=True, **context)
         run.blank |= set(range(run.end + 1, run.end + 1 + len(pad.pages)))
         run.pages += pad.pages
-        if run.placed:
-            run.placed += [None] * len(pad.pages)
+
+
+def _note_ranges(run: Run) -> None:
+    """Each item's and each paper's printed pages in `run`, from where their anchors fell."""
+    if not run.entries:
+        return
     item_ranges = _ranges([(e.anchor, run.anchors[e.anchor]) for e in run.entries], run.end)
     for entry in run.entries:
         item_range = item_ranges[entry.anchor]
         (run.withheld if entry.withheld else run.items)[entry.item.number] = item_range
         starts = [(d.id, run.anchors.get(d.id, item_range.first)) for d in entry.documents]
         run.documents.update(_ranges(starts, item_range.last))
+
+
+def _lay_out_runs(renderer: _Renderer, runs: list[Run], context: dict[str, object], linker: _Linker,
+                  workers: int) -> chunks.Laying | None:
+    """Lay every run out: whole, one after the other, or, when one is big, all in chunks (render/chunks.py).
+
+    The chunks depend on the content only, so the bytes do not depend on `workers`.  In chunks, the
+    pieces are still being written on return: `Laying.finish` makes them (the front sheets are laid
+    out meanwhile).
+    """
+    for run in runs:
+        run.entries = [e for e in run.entries if e.documents]
+    plans = [chunks.plan(run.entries) if run.entries else [] for run in runs]
+    if any(len(planned) > 1 for planned in plans):
+        laying = chunks.lay_out_meeting(chunks.Setting(renderer, context, _finisher), runs, plans, linker.xrefs,
+                                        linker.fallback, workers)
+        for run in runs:
+            _note_ranges(run)
+        return laying
+    next_page = 1
+    for n, run in enumerate(runs):
+        run.start = next_page
+        # a reference to an earlier run prints its page, now known (the paper's own when a heading is not found)
+        earlier = {a: p for r in runs[:n] for a, p in r.anchors.items()}
+        known = {t: earlier.get(t, earlier.get(linker.fallback[t])) for e in run.entries
+                 for t in linker.xrefs.get(e.anchor, []) if t in linker.fallback}
+        known = {t: p for t, p in known.items() if p is not None}
+        for entry in run.entries:
+            entry.documents = [chunks.with_numbers(d, known) for d in entry.documents]
+        _lay_out(renderer, run, context)
+        _note_ranges(run)
+        next_page = run.end + 1 if run.pages else next_page
+    return None
 
 
 def _page_markers(run: Run) -> dict[str, dict[str, int]]:
@@ -592,13 +626,20 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
     renderer = _Renderer(env, meeting)
     runs = _runs(meeting)
     linker = _Linker(meeting, runs)
-    next_page = 1
     for run in runs:
-        run.start = next_page
         for entry in run.entries:
             _entry_documents(renderer, entry, run, linker)
-        _lay_out(renderer, run, context, linker, workers)
-        next_page = run.end + 1 if run.pages else next_page
+    laying = _lay_out_runs(renderer, runs, context, linker, workers)
+    try:
+        return _packs(meeting, renderer, context, runs, laying, item_pdfs=item_pdfs)
+    finally:
+        if laying is not None:
+            laying.close()
+
+
+def _packs(meeting: ResolvedMeeting, renderer: _Renderer, context: dict[str, object], runs: list[Run],
+           laying: chunks.Laying | None, *, item_pdfs: bool) -> MeetingPacks:
+    """The front sheets laid out, the pieces written, and every PDF made from them."""
     agenda, *supplements, exempt = runs
     supplements = [s for s in supplements if s.pages]
     public = [agenda, *supplements]
@@ -643,11 +684,12 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
                           linked_elsewhere=[link[1] for page in written for link in page.links
                                             if link[0] == "internal" and link[1] in in_chunks])]
     public_piece = pieces[0]
-    pieces += [piece for run in runs for piece in dict.fromkeys(w[0] for w in run.placed if w)]
-    for run in laid:
-        _place(run, public_piece, at[run.key])
     members_piece = None
     try:
+        if laying is not None:  # the chunks' pieces, written meanwhile (render/chunks.py closes them)
+            laying.finish()
+        for run in laid:
+            _place(run, public_piece, at[run.key])
         if exempt.pages:
             members_front = _front(renderer, context, kind="members", parts=_parts(meeting),
                                    ranges=ranges([*public, exempt]), to_follow=set(),
