@@ -28,12 +28,17 @@ What it does:
        target of issue 11 (all of them <= 1.25 x B);
    A2 before, with `--before SRC`: A2 with meetingpack imported from another checkout's src/
        (PYTHONPATH), in the same rounds, so that old and new code are measured side by side.
-   A3  with `--two-cores`: A with `workers=2`: a big run's chunks (render/chunks.py) laid out and
-       written on two forked processes, the numbers and the rest in this one (issue 11, item 6: <= 0.6 x B).
-       The chunks are the same in A (there laid out one after the other), so A3 and A write the same
-       bytes.  Besides wall time, A3 reports the children's CPU time and a critical path: this
-       process's CPU plus, for each batch of chunk jobs, the longer of its busiest job and its
-       jobs' CPU shared over two workers: what a quiet two-core machine would take.
+   A3  with `--two-cores`: A with `workers=2`: the meeting's runs laid out in chunks (render/chunks.py)
+       on forked processes, at most two at work at once, the numbers, front sheets and the rest in
+       this one (issue 11, item 6: <= 0.6 x B).  The chunks are the same in A (there laid out one
+       after the other), so A3 and A write the same bytes.  Besides wall time, A3 reports the
+       children's CPU time and a critical path: this process's CPU plus, for each step of the
+       chunks' work (lay out, lay out again, write), the longer of its busiest chunk and its
+       chunks' CPU shared over two workers: what a quiet two-core machine would take, counting as
+       serial the parent's work done while the chunks are written (so a little pessimistic).
+   A0  with `--two-cores`: A with every run laid out whole (no chunks), as before render/chunks.py:
+       A/A0 by CPU is what chunks cost where they run one after the other (`pack build -j N` of
+       many meetings, no spare cores).
    B'  with `--same-gc`: B inside `render_packs`' collector settings (`_fewer_collections`: the
        objects before layout frozen, first threshold 50,000).  B runs with Python's defaults, and
        the collector took about 30% of it; A2/B' says what the pack costs over WeasyPrint when
@@ -101,6 +106,7 @@ VARIANTS = {
     "pack-all": "A2 every PDF of the meeting",
     "pack-all-before": "A2 before (--before)",
     "pack-2cores": "A3 A, chunks on 2 processes",
+    "pack-whole": "A0 A, runs laid out whole",
 }
 TARGET_TWO_CORES = 0.6
 """Issue 11, item 6: the pack on 2 cores <= 0.6 x one single-process WeasyPrint render of the same pages (B)."""
@@ -494,8 +500,8 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
 
     env, meeting, warnings = _load(project_dir)
     capture: dict[str, object] | None = {} if variant == "capture" else None
-    if capture is not None:  # B lays out each run whole: capture the runs' HTML, not their chunks'
-        _whole_runs()
+    if capture is not None or variant == "pack-whole":  # B lays out each run whole: capture the runs' HTML, not
+        _whole_runs()                                       # their chunks'; A0 is A as before chunks
     phases = Phases()
     real_tagging = _install(phases, capture)
     captured = None
@@ -813,6 +819,10 @@ def report(results: dict[str, list[dict[str, object]]], info: dict[str, object],
                 met = "met in every round" if max(ratios) <= TARGET_TWO_CORES else "NOT met in every round"
                 print(f"{label + ', rounds:':24} {' '.join(f'{x:.3f}' for x in ratios)}  median {_median(ratios):.3f} "
                       f"(range {min(ratios):.3f}-{max(ratios):.3f}; target <= {TARGET_TWO_CORES}: {met})")
+        if "pack-whole" in results:  # chunks in sequence (a `pack build -j N` of many meetings) against no chunks
+            seq = [a["cpu_seconds"] / b["cpu_seconds"] for a, b in zip(results["pack"], results["pack-whole"])]
+            print(f"{'A/A0 CPU, rounds:':24} {' '.join(f'{x:.3f}' for x in seq)}  median {_median(seq):.3f}  "
+                  "(chunks one after the other against the runs laid out whole)")
         one = [a["seconds"] / b["seconds"] for a, b in zip(two, results["pack"])]
         print(f"{'A3/A wall, rounds:':24} {' '.join(f'{x:.3f}' for x in one)}  median {_median(one):.3f}  "
               "(wall on a shared machine says how busy it was, not what the code does)")
@@ -900,7 +910,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Capture run: {capture['pages']} pages; starting {args.repeat} rounds ...", flush=True)
         variants = ["pack", "weasyprint"] + ([] if args.no_items else ["pack-all"]) \
             + (["pack-all-before"] if args.before else []) + (["weasyprint-gc"] if args.same_gc else []) \
-            + (["pack-2cores"] if args.two_cores else [])
+            + (["pack-2cores", "pack-whole"] if args.two_cores else [])
         results: dict[str, list[dict[str, object]]] = {v: [] for v in variants}
         order = []
         for r in range(args.repeat):

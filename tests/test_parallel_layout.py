@@ -389,3 +389,13 @@ def test_a_build_of_one_meeting_gives_its_chunks_the_cores(monkeypatch: pytest.M
     list(executor.render_all(tmp_path, [meeting], 3, lambda message: None))  # type: ignore[list-item]
     list(executor.render_all(tmp_path, [meeting], 1, lambda message: None))  # type: ignore[list-item]
     assert asked == [3, 1]
+
+
+def test_the_last_meetings_of_a_build_get_the_cores_the_others_leave(monkeypatch: pytest.MonkeyPatch,
+                                                                    tmp_path: Path) -> None:
+    monkeypatch.setattr(executor, "render_packs", lambda env, meeting, workers=1: (meeting.url_path, workers))
+    meetings = [SimpleNamespace(url_path=f"planning/2026-0{k + 1}-15") for k in range(4)]
+    got = list(executor.render_all(tmp_path, meetings, 3, lambda message: None))  # type: ignore[arg-type]
+    # the last meeting to start gets every core, the one before it one fewer: only chunks use them
+    assert got == [("planning/2026-01-15", 1), ("planning/2026-02-15", 1), ("planning/2026-03-15", 2),
+                   ("planning/2026-04-15", 3)]
