@@ -181,10 +181,29 @@ class ItemFacts:
 
 @dataclass
 class Written:
-    """A chunk written: the finished piece's bytes, and the files its layout read (for the build cache)."""
+    """A chunk written: the finished piece's bytes, its pages' facts, and the files its layout read (for the cache)."""
 
     pdf: bytes
+    pages: list[PageFacts]
+    """Every page of the piece: the items' and the blank pages before an item and at the end."""
     inputs: dict[str, str]
+
+
+BLANK = PageFacts(0.0, 0.0, {}, [], [], True)
+"""Where a blank page of a chunk will be, until its worker has written it."""
+
+
+def _where(items: list[list[Any]]) -> list[tuple[int, int] | None]:
+    """Each page of a chunk: (item, its page), or None for a blank page (before an item, and at the end).
+
+    The chunk starts on a right-hand page, each item on the next right-hand page, and it ends on a
+    left-hand one, so that what follows (the next chunk, or the next run) starts on a right-hand page.
+    """
+    where: list[tuple[int, int] | None] = []
+    for k, pages in enumerate(items):
+        where += [None] * (len(where) % 2)
+        where += [(k, j) for j in range(len(pages))]
+    return where + [None] * (len(where) % 2)
 
 
 class _Layout:
@@ -232,9 +251,31 @@ class _Layout:
             out[k] = ItemFacts([PageFacts.of(page) for page in pages], {t: known.get(t) for t in self.chunk.xrefs[k]})
         return out
 
-    def write(self, _: object = None) -> Written:
-        """Write the chunk's items' pages as one finished piece (appendix pages drawn in, furniture marked)."""
-        pages = [page for item in self.pages for page in item]
+    def write(self, start: int) -> Written:
+        """Write the chunk, from its true first page `start`, as one finished piece with its page numbers.
+
+        Its numbers are laid out here as a document of empty pages in the sizes of its pages
+        (templates/pdf/numbers.html): each is drawn on its page, and its blank pages (before an item
+        that starts on a right-hand page, and at the end) are the chunk's blank pages.
+        """
+        where = _where(self.pages)
+        items = [self.pages[w[0]][w[1]] for w in where if w is not None]
+        spec: list[tuple[bool, str]] = []
+        for w, page in zip((w for w in where if w is not None), items, strict=True):
+            facts = PageFacts.of(page)
+            # the numbers page takes the named page whose margin boxes print "Page N": a landscape page of an
+            # existing PDF has its furniture in a band at the foot (pack.css @page appendix-landscape)
+            spec.append((w[1] == 0, facts.name if facts.name in ("landscape", "appendix-landscape")
+                         else "landscape" if facts.width > facts.height else ""))
+        trailing = where[-1] is None  # a right-hand page after it makes WeasyPrint write the blank page before
+        numbers = self.setting.renderer.render("pdf/numbers.html", first_page=start, pages=spec + [(True, "")] * trailing,
+                                               **self.setting.context)
+        laid = list(numbers.pages)[:len(where)]
+        if len(numbers.pages) != len(where) + trailing:
+            raise BuildError(f"{self.setting.renderer.meeting.url_path}: the page numbers of {self.chunk.key} laid "
+                             f"out {len(numbers.pages) - trailing} pages for {len(where)}")
+        content = iter(items)
+        pages = [laid[j] if w is None else next(content) for j, w in enumerate(where)]
         first_of: dict[str, int] = {}
         for i, page in enumerate(pages):
             for anchor in page.anchors:
@@ -245,11 +286,19 @@ class _Layout:
                      if kind == "internal" and target not in first_of]
         pdf = finished_pdf(self.setting.template, pages, finish=self.setting.finisher(underlays),
                            linked_elsewhere=elsewhere)
+        drawn = pikepdf.open(io.BytesIO(numbers.copy([laid[j] for j, w in enumerate(where) if w is not None]
+                                                     ).write_pdf()))
+        try:
+            for k, index in enumerate(j for j, w in enumerate(where) if w is not None):
+                _draw_number(pdf, index, drawn, k)
+        finally:
+            drawn.close()
         buffer = io.BytesIO()
         pdf.save(buffer, deterministic_id=True)
         pdf.close()
         self.pages = []
-        return Written(buffer.getvalue(), dict(self.setting.renderer.fetcher.read))
+        return Written(buffer.getvalue(), [PageFacts.of(page) for page in pages],
+                       dict(self.setting.renderer.fetcher.read))
 
 
 def _worker_started(parent: int) -> None:
@@ -390,8 +439,6 @@ class Laying:
         self.fallback = fallback
         self.workers = _Workers(setting, chunks, workers)
         self.items: list[list[ItemFacts]] = []
-        self.numbers: dict[int, pikepdf.Pdf] = {}
-        """Each chunked run's page numbers, written, by run index: drawn on the chunks' pages."""
         self.pieces: list = []
 
     def _places(self) -> tuple[list[list[int]], dict[str, int]]:
@@ -443,80 +490,48 @@ class Laying:
         raise BuildError(f"{self.setting.renderer.meeting.url_path}: the page numbers of the cross references "
                          f"did not settle after {SETTLE_ROUNDS} layouts")
 
-    def lay_out_numbers(self, starts: list[list[int]]) -> None:
-        """Each run's pages, anchors and blank pages; its numbers laid out and written (to be drawn on)."""
-        renderer, context = self.setting.renderer, self.setting.context
+    def place(self) -> None:
+        """Each run's pages (a blank page's facts come with its chunk's piece), anchors and blank pages."""
         for r, run in enumerate(self.runs):
             mine = [i for i, chunk in enumerate(self.chunks) if chunk.run == r]
             if not mine:
                 continue
-            spec: list[tuple[bool, str]] = []
-            where: list[tuple[int, int] | None] = []  # each page of the run: (chunk, its page) or None (blank)
-            facts: list[PageFacts] = []
-            run.anchors, run.blank = {}, set()
+            run.pages, run.placed, run.anchors, run.blank = [], [], {}, set()
             for i in mine:
-                index = 0
-                for item, start in zip(self.items[i], starts[i], strict=True):
-                    where += [None] * (start - run.start - len(where))
-                    for k, page in enumerate(item.pages):
-                        # the numbers page takes the named page whose margin boxes print "Page N": a landscape
-                        # page of an existing PDF has its furniture in a band at the foot (@page appendix-landscape)
-                        spec.append((k == 0, page.name if page.name in ("landscape", "appendix-landscape")
-                                     else "landscape" if page.width > page.height else ""))
-                        where.append((i, index))
-                        facts.append(page)
-                        index += 1
-                        for anchor in page.anchors:
-                            run.anchors.setdefault(anchor, start + k)
-            numbers = renderer.render("pdf/numbers.html", first_page=run.start, pages=spec, **context)
-            if len(numbers.pages) != len(where):
-                raise BuildError(f"{renderer.meeting.url_path}: the {run.key} page numbers laid out "
-                                 f"{len(numbers.pages)} pages for {len(where)}")
-            content = [page for page in numbers.pages if not page._page_box.page_type.blank]
-            self.numbers[r] = pikepdf.open(io.BytesIO(numbers.copy(content).write_pdf()))
-            run.pages, run.placed = [], []
-            laid = iter(facts)
-            for number, at in enumerate(where, start=run.start):
-                if at is None:  # the blank page before an item: the numbers document's own
-                    run.pages.append(numbers.pages[number - run.start])
-                    run.blank.add(number)
-                else:
-                    page = next(laid)
-                    run.pages.append(page)
+                items = [item.pages for item in self.items[i]]
+                for index, w in enumerate(_where(items)):
+                    number = run.start + len(run.pages)
+                    page = BLANK if w is None else items[w[0]][w[1]]
                     if page.blank:
                         run.blank.add(number)
-                run.placed.append(at)  # (chunk, page) until `finish` makes the pieces
-            if len(run.pages) % 2:  # the next run, or the back of the sheet, starts on a right-hand page
-                pad = renderer.render("pdf/blank.html", first_page=run.end + 1, numbered=True, **context)
-                run.blank |= set(range(run.end + 1, run.end + 1 + len(pad.pages)))
-                run.pages += pad.pages
-                run.placed += [None] * len(pad.pages)
+                    for anchor in page.anchors:
+                        run.anchors.setdefault(anchor, number)
+                    run.pages.append(page)
+                    run.placed.append((i, index))  # (chunk, page) until `finish` makes the pieces
 
     def finish(self) -> None:
-        """Wait for the chunks' pieces; draw each run's numbers on; make the pieces `Run.placed` points to."""
+        """Wait for the chunks' pieces, and make the pieces `Run.placed` points to."""
         written: dict[int, Written] = self.workers.finish()
         self.workers.close()
         for i in sorted(written):  # what a worker read, the cache must know of (here, it is the same record)
             self.setting.renderer.fetcher.read.update(written[i].inputs)
-        opened = {i: pikepdf.open(io.BytesIO(written[i].pdf)) for i in sorted(written)}
         pieces = {}
-        try:
-            for r, run in enumerate(self.runs):
-                for k, (i, index) in enumerate(at for at in run.placed if at is not None):
-                    _draw_number(opened[i], index, self.numbers[r], k)
-            for i, pdf in opened.items():
-                facts = [page for item in self.items[i] for page in item.pages]
-                pieces[i] = piece_of(self.chunks[i].key, pdf, facts)  # indexed once drawn on
-        finally:
-            self.pieces = list(opened.values())
+        for i in sorted(written):
+            pdf = pikepdf.open(io.BytesIO(written[i].pdf))
+            try:
+                pieces[i] = piece_of(self.chunks[i].key, pdf, written[i].pages)
+            except BaseException:
+                pdf.close()
+                raise
+            finally:
+                self.pieces = list(pieces.values())
         for run in self.runs:
-            run.placed = [None if at is None else (pieces[at[0]], at[1]) for at in run.placed]
-        self.pieces = [pieces[i] for i in sorted(pieces)]
+            if run.placed:
+                run.pages = [pieces[i].pages[index] for i, index in run.placed]
+                run.placed = [(pieces[i], index) for i, index in run.placed]
 
     def close(self) -> None:
         self.workers.close()
-        for pdf in self.numbers.values():
-            pdf.close()
         for piece in self.pieces:
             piece.close()
 
@@ -543,8 +558,8 @@ def lay_out_meeting(setting: Setting, runs: list[Run], plans: list[list[list[Pac
     laying = Laying(setting, runs, chunks, workers, fallback)
     try:
         starts = laying.settle()
-        laying.workers.start("write", dict.fromkeys(range(len(chunks))), all_at_once=True)
-        laying.lay_out_numbers(starts)  # while the workers write
+        laying.workers.start("write", {i: starts[i][0] for i in range(len(chunks))}, all_at_once=True)
+        laying.place()
     except BaseException:
         laying.close()
         raise
