@@ -220,10 +220,13 @@ class _Layout:
                                             entries=entries, pack_start=pack_start,
                                             **{**self.setting.context, "banner": self.chunk.banner})
 
-    def lay_out(self, _: object = None) -> list[ItemFacts]:
-        """Lay the chunk out from the page it is told; each item's facts."""
+    def lay_out(self, told: tuple[int, dict[str, int]]) -> list[ItemFacts]:
+        """Lay the chunk out from the page it is told, with the pages of earlier runs' anchors it knows; each item's facts."""
         chunk = self.chunk
-        pages = list(self._render(chunk.entries, chunk.told, chunk.pack_start).pages)
+        start, known = told
+        entries = [replace(e, documents=[with_numbers(d, known) for d in e.documents]) for e in chunk.entries] \
+            if known else chunk.entries
+        pages = list(self._render(entries, start, chunk.pack_start).pages)
         first_of: dict[str, int] = {}
         for i, page in enumerate(pages):
             for anchor in page.anchors:
@@ -236,7 +239,8 @@ class _Layout:
                 b -= 1  # the blank page before the next item: the run's are the numbers document's
             self.pages.append(pages[a:b])
             # target-counter: the page in this layout, from the page it was told; nothing outside it
-            printed = {t: chunk.told + first_of[t] if t in first_of else None for t in chunk.xrefs[k]}
+            printed = {t: known[t] if t in known else start + first_of[t] if t in first_of else None
+                       for t in chunk.xrefs[k]}
             out.append(ItemFacts([PageFacts.of(page) for page in pages[a:b]], printed))
         return out
 
@@ -348,21 +352,21 @@ class _Workers:
         self.pending: list[tuple[int, str, object]] = []
         self.sent: dict[Connection, int] = {}
         self.limit = 1
-        self.method = ""
+        self.methods: dict[int, str] = {}
         self.cpu: dict[int, float] = {}
         self.results: dict[int, Any] = {}
 
-    def start(self, method: str, arguments: dict[int, object], *, all_at_once: bool = False) -> None:
-        """Order `method` of each chunk in `arguments`; `finish` gives the results."""
-        self.method = method
-        self.pending = [(i, method, argument) for i, argument in arguments.items()]
+    def start(self, orders: dict[int, tuple[str, object]], *, all_at_once: bool = False) -> None:
+        """Order each chunk in `orders` to run a `_Layout` method with an argument; `finish` gives the results."""
+        self.methods = {i: method for i, (method, _) in orders.items()}
+        self.pending = [(i, method, argument) for i, (method, argument) in orders.items()]
         self.limit = len(self.pending) if all_at_once else self.workers
         self.cpu, self.results = {}, {}
         if self.forked:
             self._send()
 
-    def run(self, method: str, arguments: dict[int, object]) -> dict[int, Any]:
-        self.start(method, arguments)
+    def run(self, orders: dict[int, tuple[str, object]]) -> dict[int, Any]:
+        self.start(orders)
         return self.finish()
 
     def finish(self) -> dict[int, Any]:
@@ -386,7 +390,7 @@ class _Workers:
                     raise value
                 self.results[i], self.cpu[i] = value, cpu
             self._send()
-        STATS.append([(f"{self.chunks[i].key} {self.method}", self.cpu[i]) for i in sorted(self.cpu)])
+        STATS.append([(f"{self.chunks[i].key} {self.methods[i]}", self.cpu[i]) for i in sorted(self.cpu)])
         return self.results
 
     def _send(self) -> None:
@@ -438,11 +442,15 @@ class Laying:
         self.chunks = chunks
         self.fallback = fallback
         self.workers = _Workers(setting, chunks, workers)
-        self.items: list[list[ItemFacts]] = []
+        self.items: list[list[ItemFacts] | None] = []
+        """Each chunk's items as laid out (None: not yet)."""
         self.pieces: list = []
 
     def _places(self) -> tuple[list[list[int]], dict[str, int]]:
-        """Each item's first page (runs one after the other, each item on a right-hand page), and each anchor's page."""
+        """Each item's first page (runs one after the other, each item on a right-hand page), and each anchor's page.
+
+        A chunk not laid out yet counts its items' estimated pages.
+        """
         starts: list[list[int]] = [[] for _ in self.chunks]
         pages: dict[str, int] = {}
         first = 1
@@ -452,13 +460,16 @@ class Laying:
             for i, chunk in enumerate(self.chunks):
                 if chunk.run != r:
                     continue
-                for item in self.items[i]:
+                items = self.items[i]
+                counts = [len(item.pages) for item in items] if items is not None else \
+                    [max(1, round(_estimate(entry))) for entry in chunk.entries]
+                for k, count in enumerate(counts):
                     starts[i].append(first)
-                    for offset, page in enumerate(item.pages):
+                    for offset, page in enumerate(items[k].pages if items is not None else []):
                         for anchor in page.anchors:
                             pages.setdefault(anchor, first + offset)
-                    last = first + len(item.pages) - 1
-                    first += len(item.pages) + len(item.pages) % 2
+                    last = first + count - 1
+                    first += count + count % 2
             count = last - run.start + 1
             first = run.start + count + count % 2  # a run of an odd count gets a blank page
         return starts, pages
@@ -470,23 +481,42 @@ class Laying:
         return page
 
     def settle(self) -> list[list[int]]:
-        """Lay every chunk out, then lay out again the items that printed a wrong number, until none does."""
-        facts = self.workers.run("lay_out", dict.fromkeys(range(len(self.chunks))))
-        self.items = [facts[i] for i in range(len(self.chunks))]
-        for _ in range(SETTLE_ROUNDS):
+        """Lay every chunk out, then lay out again the items that printed a wrong number, until none does.
+
+        A chunk of a later run whose papers print page numbers is laid out once the runs before it
+        have been: told its true first page and the pages its references to them print, it rarely
+        needs a second layout (on two cores, the agenda's chunks fill both anyway).  Which chunks
+        wait depends on the content only, so the bytes do not depend on the workers.
+        """
+        first_run = self.chunks[0].run
+        late = {i for i, chunk in enumerate(self.chunks) if chunk.run != first_run and any(chunk.xrefs)}
+        self.items = [None] * len(self.chunks)
+        orders: dict[int, tuple[str, object]] = {i: ("lay_out", (chunk.told, {}))
+                                                  for i, chunk in enumerate(self.chunks) if i not in late}
+        for _ in range(SETTLE_ROUNDS + 1):
+            for i, value in self.workers.run(orders).items():
+                if orders[i][0] == "lay_out":
+                    self.items[i] = value
+                else:
+                    for k, item in value.items():
+                        self.items[i][k] = item  # type: ignore[index]
             starts, pages = self._places()
-            orders: dict[int, dict[int, tuple[int, dict[str, int]]]] = {}
+            orders = {}
             for i, items in enumerate(self.items):
+                if items is None:  # the runs before it are laid out now
+                    known = {t: n for ts in self.chunks[i].xrefs for t in ts
+                             if t in self.fallback and (n := self._number(t, pages)) is not None}
+                    orders[i] = ("lay_out", (starts[i][0], known))
+                    continue
+                again: dict[int, tuple[int, dict[str, int]]] = {}
                 for k, item in enumerate(items):
                     numbers = {t: self._number(t, pages) for t in item.printed}
                     if any(numbers[t] != printed for t, printed in item.printed.items()):
-                        known = {t: n for t, n in numbers.items() if n is not None}
-                        orders.setdefault(i, {})[k] = (starts[i][k], known)
+                        again[k] = (starts[i][k], {t: n for t, n in numbers.items() if n is not None})
+                if again:
+                    orders[i] = ("again", again)
             if not orders:
                 return starts
-            for i, again in self.workers.run("again", orders).items():  # type: ignore[arg-type]
-                for k, item in again.items():
-                    self.items[i][k] = item
         raise BuildError(f"{self.setting.renderer.meeting.url_path}: the page numbers of the cross references "
                          f"did not settle after {SETTLE_ROUNDS} layouts")
 
@@ -498,7 +528,7 @@ class Laying:
                 continue
             run.pages, run.placed, run.anchors, run.blank = [], [], {}, set()
             for i in mine:
-                items = [item.pages for item in self.items[i]]
+                items = [item.pages for item in self.items[i] or []]
                 for index, w in enumerate(_where(items)):
                     number = run.start + len(run.pages)
                     page = BLANK if w is None else items[w[0]][w[1]]
@@ -558,7 +588,7 @@ def lay_out_meeting(setting: Setting, runs: list[Run], plans: list[list[list[Pac
     laying = Laying(setting, runs, chunks, workers, fallback)
     try:
         starts = laying.settle()
-        laying.workers.start("write", {i: starts[i][0] for i in range(len(chunks))}, all_at_once=True)
+        laying.workers.start({i: ("write", starts[i][0]) for i in range(len(chunks))}, all_at_once=True)
         laying.place()
     except BaseException:
         laying.close()
