@@ -34,8 +34,8 @@ What it does:
        after the other), so A3 and A write the same bytes.  Besides wall time, A3 reports the
        children's CPU time and a critical path: this process's CPU plus, for each step of the
        chunks' work (lay out, lay out again, write), the longer of its busiest chunk and its
-       chunks' CPU shared over two workers: what a quiet two-core machine would take, counting as
-       serial the parent's work done while the chunks are written (so a little pessimistic).
+       chunks' CPU shared over two workers, the writing sharing the two cores with what this process
+       does meanwhile (the front sheets): what a quiet two-core machine would take.
    A0  with `--two-cores`: A with every run laid out whole (no chunks), as before render/chunks.py:
        A/A0 by CPU is what chunks cost where they run one after the other (`pack build -j N` of
        many meetings, no spare cores).
@@ -552,6 +552,7 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
     usage = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     chunk_stats = _chunk_stats()
+    _overlap().clear()
     gc_timer.active = True
     start, cpu_start = time.perf_counter(), time.process_time()
     written, pages, outputs = call(work)
@@ -561,9 +562,15 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     children_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     batches = [[cpu for _, cpu in batch] for batch in chunk_stats]
-    # what a quiet 2-core machine would take: the parent's own CPU plus, per batch of chunk jobs run in
-    # worker processes, the longer of its busiest job and its jobs shared out over the 2 workers
-    critical = cpu_seconds + (sum(max(max(b), sum(b) / 2) for b in batches) if variant == "pack-2cores" else 0.0)
+    overlap = sum(_overlap())
+    # what a quiet 2-core machine would take: the parent's own CPU plus, per step of the chunks' work run in
+    # worker processes, the longer of its busiest chunk and its chunks shared out over the 2 workers; the
+    # last step (writing) shares the 2 cores with what the parent does meanwhile (`overlap`: front sheets)
+    critical = cpu_seconds
+    if variant == "pack-2cores" and batches:
+        *before, last = batches
+        critical = cpu_seconds - overlap + sum(max(max(b), sum(b) / 2) for b in before) \
+            + max(max(last), (sum(last) + overlap) / 2, overlap)
     if packs is not None and not (packs.supplements and packs.members is not None):
         sys.exit("the synthetic meeting must have a supplement and an exempt item")
     peak = _proc_status_kib("VmHWM")
@@ -582,6 +589,7 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
         "peak_rss_mib": _mib(peak), "baseline_rss_mib": _mib(baseline), "ru_maxrss_mib": _mib(maxrss),
         "phases": phases.seconds, "calls": phases.calls, "real_tagging": real_tagging, "warnings": warnings,
         "children_cpu_seconds": children_cpu, "critical_path_seconds": critical, "chunk_jobs": chunk_stats,
+        "parent_cpu_while_writing": overlap,
     }
     if packs is not None:
         result["front_pages"] = packs.agenda.front_pages
@@ -617,6 +625,16 @@ def _chunk_stats() -> list:
         return []
     chunks.STATS.clear()
     return chunks.STATS
+
+
+def _overlap() -> list[float]:
+    """render/chunks.py's record of this process's CPU while the chunks were written (emptied now); [] before it."""
+    try:
+        from meetingpack.render import chunks
+    except ImportError:
+        return []
+    record = getattr(chunks, "OVERLAP", [])
+    return record
 
 
 DEPTHS = (0, 25, 50, 75, 100, 125, 150)

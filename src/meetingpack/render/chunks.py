@@ -85,6 +85,8 @@ _XREF = re.compile(r'(<a href="#([^"]+)"[^>]*?) class="(xref|xref-earlier)"')
 LATER_NOTE = "in the supplementary information"
 """What a reference to a paper of a later run, or to an earlier page not found, prints instead of a page."""
 
+OVERLAP: list[float] = []
+"""For the benchmark: the CPU seconds this process spent while the chunks were being written (front sheets)."""
 STATS: list[list[tuple[str, float]]] = []
 """For the benchmark: each step of the chunks' work, with each chunk's key and step ('agenda-1 lay_out',
 'agenda-1 again', 'agenda-1 write') and the CPU seconds it took where it ran."""
@@ -445,6 +447,8 @@ class Laying:
         self.items: list[list[ItemFacts] | None] = []
         """Each chunk's items as laid out (None: not yet)."""
         self.pieces: list = []
+        self.writing = 0.0
+        """This process's CPU time when the chunks were ordered to be written."""
 
     def _places(self) -> tuple[list[list[int]], dict[str, int]]:
         """Each item's first page (runs one after the other, each item on a right-hand page), and each anchor's page.
@@ -541,6 +545,7 @@ class Laying:
 
     def finish(self) -> None:
         """Wait for the chunks' pieces, and make the pieces `Run.placed` points to."""
+        OVERLAP.append(time.process_time() - self.writing)
         written: dict[int, Written] = self.workers.finish()
         self.workers.close()
         for i in sorted(written):  # what a worker read, the cache must know of (here, it is the same record)
@@ -588,6 +593,7 @@ def lay_out_meeting(setting: Setting, runs: list[Run], plans: list[list[list[Pac
     laying = Laying(setting, runs, chunks, workers, fallback)
     try:
         starts = laying.settle()
+        laying.writing = time.process_time()
         laying.workers.start({i: ("write", starts[i][0]) for i in range(len(chunks))}, all_at_once=True)
         laying.place()
     except BaseException:

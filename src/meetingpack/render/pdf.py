@@ -66,7 +66,7 @@ from ..exempt import exempt_notice
 from ..resolve import Document, Item, ResolvedMeeting, local_target, long_date
 from ..sanitise import sanitise_pdf_object
 from . import appendix_pages, appendix_tags, appendix_text, chunks, table_headers, tagging
-from .assemble import Labels, Piece, assemble, write_piece
+from .assemble import Job, Labels, Piece, assemble_all, write_piece
 from .documents import render_document
 from .fetch import ConfinedFetcher
 from .markdown import LinkTarget
@@ -631,15 +631,15 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
             _entry_documents(renderer, entry, run, linker)
     laying = _lay_out_runs(renderer, runs, context, linker, workers)
     try:
-        return _packs(meeting, renderer, context, runs, laying, item_pdfs=item_pdfs)
+        return _packs(meeting, renderer, context, runs, laying, item_pdfs=item_pdfs, workers=workers)
     finally:
         if laying is not None:
             laying.close()
 
 
 def _packs(meeting: ResolvedMeeting, renderer: _Renderer, context: dict[str, object], runs: list[Run],
-           laying: chunks.Laying | None, *, item_pdfs: bool) -> MeetingPacks:
-    """The front sheets laid out, the pieces written, and every PDF made from them."""
+           laying: chunks.Laying | None, *, item_pdfs: bool, workers: int) -> MeetingPacks:
+    """The front sheets laid out and written (while the chunks are), and every PDF made from the pieces."""
     agenda, *supplements, exempt = runs
     supplements = [s for s in supplements if s.pages]
     public = [agenda, *supplements]
@@ -686,10 +686,6 @@ def _packs(meeting: ResolvedMeeting, renderer: _Renderer, context: dict[str, obj
     public_piece = pieces[0]
     members_piece = None
     try:
-        if laying is not None:  # the chunks' pieces, written meanwhile (render/chunks.py closes them)
-            laying.finish()
-        for run in laid:
-            _place(run, public_piece, at[run.key])
         if exempt.pages:
             members_front = _front(renderer, context, kind="members", parts=_parts(meeting),
                                    ranges=ranges([*public, exempt]), to_follow=set(),
@@ -706,9 +702,15 @@ def _packs(meeting: ResolvedMeeting, renderer: _Renderer, context: dict[str, obj
                                   if link[0] == "internal" and link[1] in public_anchors])
             pieces.append(members_piece)
             at["members-body"] = len(members_front)
-            _place(exempt, members_piece, len(members_front))
+        if laying is not None:  # the chunks' pieces, written meanwhile (render/chunks.py closes them)
+            laying.finish()
+        for run in laid:
+            _place(run, public_piece, at[run.key])
+        if members_piece is not None:
+            _place(exempt, members_piece, at["members-body"])
         return _assembled(meeting, context, template, public_piece, members_piece, fronts, at, labels,
-                          agenda, supplements, exempt, item_pdfs=item_pdfs, inputs=renderer.fetcher.read)
+                          agenda, supplements, exempt, item_pdfs=item_pdfs, inputs=renderer.fetcher.read,
+                          workers=workers)
     finally:
         for piece in pieces:
             piece.close()
@@ -733,9 +735,23 @@ def _place(run: Run, piece: Piece, first: int) -> None:
 def _assembled(meeting: ResolvedMeeting, context: dict[str, object], template: LaidOut, public_piece: Piece,
                members_piece: Piece | None, fronts: dict[str, list], at: dict[str, int], labels: dict[str, str],
                agenda: Run, supplements: list[Run], exempt: Run, *, item_pdfs: bool,
-               inputs: dict[str, str]) -> MeetingPacks:
-    """Every PDF of the meeting made from the written pieces (public, and members' when there is Part B)."""
+               inputs: dict[str, str], workers: int = 1) -> MeetingPacks:
+    """Every PDF of the meeting made from the written pieces (public, and members' when there is Part B).
+
+    The PDFs are described first and made together at the end (`assemble_all`), on `workers` processes.
+    """
     committee = meeting.committee.committee
+    jobs: list[Job] = []
+    made: list[tuple[PackFile, int]] = []  # each PDF and the job that makes its bytes
+
+    def later(file: PackFile, job: int) -> PackFile:
+        made.append((file, job))
+        return file
+
+    def job(selection: list[tuple[Piece, int]], title: str, labels: Labels) -> int:
+        jobs.append((selection, title, labels))
+        return len(jobs) - 1
+
     date = long_date(meeting.meeting.date)
     public = [agenda, *supplements]
 
@@ -759,8 +775,8 @@ def _assembled(meeting: ResolvedMeeting, context: dict[str, object], template: L
              published_on: dt.date | None, front_label: str = "Agenda ") -> PackFile:
         laid = [r for r in of if r.pages]
         labels = Labels(len(front), laid[0].start if laid else 1, front_label)
-        return PackFile(key, title, assemble(template, front + body, title, labels), len(front), span(of),
-                        ranges(of), documents(of), published_on)
+        return later(PackFile(key, title, b"", len(front), span(of), ranges(of), documents(of), published_on),
+                     job(front + body, title, labels))
 
     agenda_pack = pack("agenda", str(context["pack_title"]), pages_of(public_piece, at["front-agenda"], len(fronts["agenda"])),
                        runs_of([agenda]), [agenda], meeting.meeting.issued_on)
@@ -781,9 +797,9 @@ def _assembled(meeting: ResolvedMeeting, context: dict[str, object], template: L
                        pages_of(members_piece, 0, at["members-body"]), runs_of(public) + exempt.sources,
                        [*public, exempt], meeting.meeting.issued_on)
 
-    def cut(run: Run, pages: PageRange, title: str) -> bytes:
+    def cut(run: Run, pages: PageRange, title: str) -> int:
         selection = run.sources[pages.first - run.start:pages.last - run.start + 1]
-        return assemble(template, selection, title, Labels(0, pages.first))
+        return job(selection, title, Labels(0, pages.first))
 
     items: dict[int, PackFile] = {}
     papers: dict[str, PackFile] = {}
@@ -791,20 +807,24 @@ def _assembled(meeting: ResolvedMeeting, context: dict[str, object], template: L
         for entry in run.entries:
             pages = run.items[entry.item.number]
             title = f"Agenda item {entry.item.number}: {entry.item.title} ({committee.name}, {date})"
-            items[entry.item.number] = PackFile(
-                entry.item.slug, title, cut(run, pages, title), 0, pages, {entry.item.number: pages},
+            item_job = cut(run, pages, title)
+            items[entry.item.number] = later(PackFile(
+                entry.item.slug, title, b"", 0, pages, {entry.item.number: pages},
                 {d: r for d, r in run.documents.items() if d.startswith(entry.item.slug + "-")},
-                run.published_on)
+                run.published_on), item_job)
             for doc in entry.documents:
                 if doc.pdf_pages:  # an existing PDF is published as it came
                     continue
                 pages = run.documents[doc.id]
                 title = f"{doc.heading} (agenda item {entry.item.number}, {committee.name}, {date})"
                 # an item with one paper: the paper's PDF is the item's (same pages), so make it once
-                pdf = items[entry.item.number].pdf if pages == run.items[entry.item.number] else \
-                    cut(run, pages, title)
-                papers[doc.id] = PackFile(doc.id, title, pdf, 0, pages, {}, {doc.id: pages}, run.published_on)
+                paper_job = item_job if pages == run.items[entry.item.number] else cut(run, pages, title)
+                papers[doc.id] = later(PackFile(doc.id, title, b"", 0, pages, {}, {doc.id: pages}, run.published_on),
+                                       paper_job)
 
+    pdfs = assemble_all(template, jobs, workers)
+    for file, k in made:
+        file.pdf, file.size = pdfs[k], len(pdfs[k])
     markers: dict[str, dict[str, int]] = {}
     for run in public:
         markers.update(_page_markers(run))
