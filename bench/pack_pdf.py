@@ -35,7 +35,8 @@ What it does:
        children's CPU time and a critical path: this process's CPU plus, for each step of the
        chunks' work (lay out, lay out again, write), the longer of its busiest chunk and its
        chunks' CPU shared over two workers, the writing sharing the two cores with what this process
-       does meanwhile (the front sheets): what a quiet two-core machine would take.
+       does meanwhile (the front sheets), and, where the PDFs are assembled on two processes, the
+       other's share beyond this one's: what a quiet two-core machine would take.
    A0  with `--two-cores`: A with every run laid out whole (no chunks), as before render/chunks.py:
        A/A0 by CPU is what chunks cost where they run one after the other (`pack build -j N` of
        many meetings, no spare cores).
@@ -553,6 +554,7 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     chunk_stats = _chunk_stats()
     _overlap().clear()
+    _shares().clear()
     gc_timer.active = True
     start, cpu_start = time.perf_counter(), time.process_time()
     written, pages, outputs = call(work)
@@ -571,6 +573,8 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
         *before, last = batches
         critical = cpu_seconds - overlap + sum(max(max(b), sum(b) / 2) for b in before) \
             + max(max(last), (sum(last) + overlap) / 2, overlap)
+        # the PDFs assembled at the end on two processes: the other's share, beyond this one's
+        critical += sum(max(others) - own for own, others in _shares() if others and max(others) > own)
     if packs is not None and not (packs.supplements and packs.members is not None):
         sys.exit("the synthetic meeting must have a supplement and an exempt item")
     peak = _proc_status_kib("VmHWM")
@@ -589,7 +593,7 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
         "peak_rss_mib": _mib(peak), "baseline_rss_mib": _mib(baseline), "ru_maxrss_mib": _mib(maxrss),
         "phases": phases.seconds, "calls": phases.calls, "real_tagging": real_tagging, "warnings": warnings,
         "children_cpu_seconds": children_cpu, "critical_path_seconds": critical, "chunk_jobs": chunk_stats,
-        "parent_cpu_while_writing": overlap,
+        "parent_cpu_while_writing": overlap, "assembly_shares": _shares(),
     }
     if packs is not None:
         result["front_pages"] = packs.agenda.front_pages
@@ -625,6 +629,15 @@ def _chunk_stats() -> list:
         return []
     chunks.STATS.clear()
     return chunks.STATS
+
+
+def _shares() -> list:
+    """render/assemble.py's record of the PDFs assembled on several processes (emptied now); [] before it."""
+    try:
+        from meetingpack.render import assemble
+    except ImportError:
+        return []
+    return getattr(assemble, "SHARES", [])
 
 
 def _overlap() -> list[float]:

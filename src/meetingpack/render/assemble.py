@@ -43,6 +43,7 @@ import multiprocessing
 import os
 import pickle
 import signal
+import time
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -503,6 +504,9 @@ def assemble(template: LaidOut, selection: list[tuple[Piece, int]], title: str, 
 
 Job = tuple[list[tuple[Piece, int]], str, "Labels"]
 """What `assemble` is given for one PDF: the pages, the title and the page labels."""
+SHARES: list[tuple[float, list[float]]] = []
+"""For the benchmark: for each `assemble_all` on several processes, this process's CPU seconds on its
+share and each other process's."""
 
 
 def assemble_all(template: LaidOut, jobs: list[Job], workers: int = 1) -> list[bytes]:
@@ -532,17 +536,21 @@ def assemble_all(template: LaidOut, jobs: list[Job], workers: int = 1) -> list[b
         children.append((share, ours, process))
     out: list[bytes] = [b""] * len(jobs)
     try:
+        begun = time.process_time()
         for k in shares[0]:
             out[k] = assemble(template, *jobs[k])
+        own, others = time.process_time() - begun, []
         for share, conn, _process in children:
             try:
-                status, made = conn.recv()
+                status, made, cpu = conn.recv()
             except EOFError:
                 raise RuntimeError("a process assembling PDFs stopped") from None
             if status == "error":
                 raise made
+            others.append(cpu)
             for k, data in zip(share, made, strict=True):
                 out[k] = data
+        SHARES.append((own, others))
     finally:
         for _share, conn, process in children:
             conn.close()
@@ -558,14 +566,16 @@ def _assemble_share(conn: object, template: LaidOut, jobs: list[Job]) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     die_with_parent()
     try:
+        begun = time.process_time()
         try:
-            message: tuple[str, object] = ("ok", [assemble(template, *job) for job in jobs])
+            message: tuple[str, object, float] = ("ok", [assemble(template, *job) for job in jobs],
+                                                  time.process_time() - begun)
         except BaseException as exc:  # noqa: BLE001 - sent to the build, which raises it
             try:
                 pickle.dumps(exc)
             except Exception:  # noqa: BLE001
                 exc = RuntimeError(str(exc))
-            message = ("error", exc)
+            message = ("error", exc, 0.0)
         conn.send(message)  # type: ignore[attr-defined]
     finally:
         os._exit(0)

@@ -33,7 +33,9 @@ workers write.  Chunks are a property of the content (`plan`: by an estimate of 
 pages), never of the machine: with one core, or inside a build whose other cores are busy, the
 same steps run one after the other in this process, and the bytes are the same.  Each chunk's
 worker is forked with everything in memory, dies with the build (processes.py), and sends back
-only bytes and plain data; at most `workers` of them work at once.
+only bytes and plain data.  Each step's orders go out together, up to twice `workers` at once: the
+cores share them out, so a step ends when its work divided over the cores is done, not when the
+last of a queue of uneven jobs is (three chunks on two cores).
 """
 
 from __future__ import annotations
@@ -341,7 +343,7 @@ def _serve(conn: Connection, setting: Setting, chunk: Chunk, parent: int) -> Non
 
 
 class _Workers:
-    """Each chunk's `_Layout`: in a forked process of its own (at most `workers` working at once), or here."""
+    """Each chunk's `_Layout`: in a forked process of its own (up to twice `workers` working at once), or here."""
 
     def __init__(self, setting: Setting, chunks: list[Chunk], workers: int) -> None:
         self.setting = setting
@@ -358,11 +360,11 @@ class _Workers:
         self.cpu: dict[int, float] = {}
         self.results: dict[int, Any] = {}
 
-    def start(self, orders: dict[int, tuple[str, object]], *, all_at_once: bool = False) -> None:
+    def start(self, orders: dict[int, tuple[str, object]]) -> None:
         """Order each chunk in `orders` to run a `_Layout` method with an argument; `finish` gives the results."""
         self.methods = {i: method for i, (method, _) in orders.items()}
         self.pending = [(i, method, argument) for i, (method, argument) in orders.items()]
-        self.limit = len(self.pending) if all_at_once else self.workers
+        self.limit = 2 * self.workers
         self.cpu, self.results = {}, {}
         if self.forked:
             self._send()
@@ -594,7 +596,7 @@ def lay_out_meeting(setting: Setting, runs: list[Run], plans: list[list[list[Pac
     try:
         starts = laying.settle()
         laying.writing = time.process_time()
-        laying.workers.start({i: ("write", starts[i][0]) for i in range(len(chunks))}, all_at_once=True)
+        laying.workers.start({i: ("write", starts[i][0]) for i in range(len(chunks))})
         laying.place()
     except BaseException:
         laying.close()
