@@ -431,7 +431,8 @@ class _Workers:
 # ------------------------------------------------------------------ the meeting
 
 
-def _banner(run: Run) -> str:
+def banner_of(run: Run) -> str:
+    """The banner on the first page of `run`."""
     return {"agenda": "Public Document Pack", "exempt": "Exempt information: not for publication"}.get(
         run.key, "Supplementary Information")
 
@@ -586,7 +587,7 @@ def lay_out_meeting(setting: Setting, runs: list[Run], plans: list[list[list[Pac
     guess = 1
     for r, (run, planned) in enumerate(zip(runs, plans, strict=True)):
         for n, entries in enumerate(planned):
-            chunks.append(Chunk(f"{run.key}-{n + 1}", r, entries, guess, n == 0, _banner(run),
+            chunks.append(Chunk(f"{run.key}-{n + 1}", r, entries, guess, n == 0, banner_of(run),
                                 [xrefs.get(e.anchor, []) for e in entries]))
             # a chunk is told it starts where the estimate puts it: if that is right, its references to
             # itself print the right numbers at once (only the numbers depend on it, never the layout)

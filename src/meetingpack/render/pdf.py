@@ -147,8 +147,8 @@ class Run:
     blank: set[int] = field(default_factory=set)
     """Printed numbers of its blank pages (before an item that starts on a right-hand page, and the padding)."""
     placed: list[tuple[Piece, int] | None] = field(default_factory=list)
-    """A run laid out in chunks (render/chunks.py): for each page, the chunk piece and page that hold it, or
-    None for a page written with the front sheets (a blank page); empty for a run laid out in one piece."""
+    """A run laid out in chunks (render/chunks.py): for each page, the chunk piece and page that hold it (the
+    chunk's index and page until its piece is made); empty for a run laid out in one piece."""
     sources: list[tuple[Piece, int]] = field(default_factory=list)
     """For each page, once every piece is written: the piece and page it is copied from."""
 
@@ -398,7 +398,7 @@ def _lay_out(renderer: _Renderer, run: Run, context: dict[str, object]) -> None:
     if not run.entries:
         return
     body = renderer.render("pdf/pack.html", first_page=run.start, entries=run.entries,
-                           **{**context, "banner": chunks._banner(run)})
+                           **{**context, "banner": chunks.banner_of(run)})
     run.pages = list(body.pages)
     run.anchors = _first_pages(body, run.start)
     run.blank = {n for n, page in enumerate(run.pages, start=run.start) if page._page_box.page_type.blank}
