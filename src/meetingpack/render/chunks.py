@@ -3,19 +3,19 @@
 Takes a meeting's runs (render/pdf.py) whose items' papers are rendered to HTML, when one of them
 is big enough to be split (`plan`), and lays every run out as chunks of one queue: the agenda
 run's chunks, the supplements and the exempt run are laid out at the same time.  Gives each run
-its first page, its pages (`PageFacts`), where each is copied from (`Run.placed`: a piece written
-by a chunk's worker, or None for a blank page written with the front sheets), its anchors and
-blank pages.
+its first page, its pages (`PageFacts`), where each is copied from (`Run.placed`: the piece
+written by a chunk's worker, and the page in it), its anchors and blank pages.
 
 Why it is the same pack.  Each item starts on a right-hand page, so a chunk of whole items lays out
 on its own exactly as inside the whole run (docs/notes/parallel-layout.md, facts 1 and 2), with
 three exceptions, each dealt with here:
 
-1. The page numbers.  Chunks are laid out without the "Page N" footer (`NO_FOOTER`); each run's
-   numbers are laid out once, in the parent, as a document of empty pages in the sizes of the run's
-   pages (templates/pdf/numbers.html), and each of its pages is drawn on the matching page as a form
-   XObject inside `/Artifact <</Type /Pagination /Subtype /Footer>> BDC ... EMC`.  Its blank pages
-   (before an item that starts on a right-hand page) are the run's blank pages.
+1. The page numbers.  Chunks are laid out without the "Page N" footer (`NO_FOOTER`); once its
+   true first page is known, each chunk's worker lays out its numbers as a document of empty pages
+   in the sizes of its pages (templates/pdf/numbers.html), and draws each of them on the matching
+   page as a form XObject inside `/Artifact <</Type /Pagination /Subtype /Footer>> BDC ... EMC`.
+   That document's blank pages (before an item that starts on a right-hand page, and at the
+   chunk's end, so that what follows starts on one) are the chunk's blank pages.
 2. The banner: only the run's first item carries it (`pack_start`).
 3. References that print a page number (`a.xref`: CSS `target-counter`; `a.xref-earlier`: a page
    of an earlier run).  A chunk laid out alone prints nothing for a target outside it, and prints
@@ -26,10 +26,10 @@ three exceptions, each dealt with here:
    layout), until nothing changes.  Only then does each worker write its chunk, once, as one
    piece (fonts subset once per chunk): an item is never written twice.  An item whose page count
    changes moves the items after it: they keep their layout (it does not depend on the page it
-   starts on) unless their own references now print a wrong number.
+   starts on) unless their own references now print a wrong number.  A chunk of a later run whose
+   papers print pages is laid out once the runs before it have been, told its true pages.
 
-The parent lays out the numbers, the padding and (render/pdf.py) the front sheets while the
-workers write.  Chunks are a property of the content (`plan`: by an estimate of each item's
+The parent lays out and writes the front sheets (render/pdf.py) while the workers write.  Chunks are a property of the content (`plan`: by an estimate of each item's
 pages), never of the machine: with one core, or inside a build whose other cores are busy, the
 same steps run one after the other in this process, and the bytes are the same.  Each chunk's
 worker is forked with everything in memory, dies with the build (processes.py), and sends back
