@@ -28,12 +28,18 @@ What it does:
        target of issue 11 (all of them <= 1.25 x B);
    A2 before, with `--before SRC`: A2 with meetingpack imported from another checkout's src/
        (PYTHONPATH), in the same rounds, so that old and new code are measured side by side.
-   A3  with `--two-cores`: A with `workers=2`: a big run's chunks (render/chunks.py) laid out and
-       written on two forked processes, the numbers and the rest in this one (issue 11, item 6: <= 0.6 x B).
-       The chunks are the same in A (there laid out one after the other), so A3 and A write the same
-       bytes.  Besides wall time, A3 reports the children's CPU time and a critical path: this
-       process's CPU plus, for each batch of chunk jobs, the longer of its busiest job and its
-       jobs' CPU shared over two workers: what a quiet two-core machine would take.
+   A3  with `--two-cores`: A with `workers=2`: the meeting's runs laid out in chunks (render/chunks.py)
+       on forked processes, at most two at work at once, the numbers, front sheets and the rest in
+       this one (issue 11, item 6: <= 0.6 x B).  The chunks are the same in A (there laid out one
+       after the other), so A3 and A write the same bytes.  Besides wall time, A3 reports the
+       children's CPU time and a critical path: this process's CPU plus, for each step of the
+       chunks' work (lay out, lay out again, write), the longer of its busiest chunk and its
+       chunks' CPU shared over two workers, the writing sharing the two cores with what this process
+       does meanwhile (the front sheets), and, where the PDFs are assembled on two processes, the
+       other's share beyond this one's: what a quiet two-core machine would take.
+   A0  with `--two-cores`: A with every run laid out whole (no chunks), as before render/chunks.py:
+       A/A0 by CPU is what chunks cost where they run one after the other (`pack build -j N` of
+       many meetings, no spare cores).
    B'  with `--same-gc`: B inside `render_packs`' collector settings (`_fewer_collections`: the
        objects before layout frozen, first threshold 50,000).  B runs with Python's defaults, and
        the collector took about 30% of it; A2/B' says what the pack costs over WeasyPrint when
@@ -101,6 +107,7 @@ VARIANTS = {
     "pack-all": "A2 every PDF of the meeting",
     "pack-all-before": "A2 before (--before)",
     "pack-2cores": "A3 A, chunks on 2 processes",
+    "pack-whole": "A0 A, runs laid out whole",
 }
 TARGET_TWO_CORES = 0.6
 """Issue 11, item 6: the pack on 2 cores <= 0.6 x one single-process WeasyPrint render of the same pages (B)."""
@@ -494,8 +501,8 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
 
     env, meeting, warnings = _load(project_dir)
     capture: dict[str, object] | None = {} if variant == "capture" else None
-    if capture is not None:  # B lays out each run whole: capture the runs' HTML, not their chunks'
-        _whole_runs()
+    if capture is not None or variant == "pack-whole":  # B lays out each run whole: capture the runs' HTML, not
+        _whole_runs()                                       # their chunks'; A0 is A as before chunks
     phases = Phases()
     real_tagging = _install(phases, capture)
     captured = None
@@ -546,6 +553,8 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
     usage = resource.getrusage(resource.RUSAGE_SELF)
     children = resource.getrusage(resource.RUSAGE_CHILDREN)
     chunk_stats = _chunk_stats()
+    _overlap().clear()
+    _shares().clear()
     gc_timer.active = True
     start, cpu_start = time.perf_counter(), time.process_time()
     written, pages, outputs = call(work)
@@ -555,9 +564,17 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     children_cpu = after.ru_utime + after.ru_stime - children.ru_utime - children.ru_stime
     batches = [[cpu for _, cpu in batch] for batch in chunk_stats]
-    # what a quiet 2-core machine would take: the parent's own CPU plus, per batch of chunk jobs run in
-    # worker processes, the longer of its busiest job and its jobs shared out over the 2 workers
-    critical = cpu_seconds + (sum(max(max(b), sum(b) / 2) for b in batches) if variant == "pack-2cores" else 0.0)
+    overlap = sum(_overlap())
+    # what a quiet 2-core machine would take: the parent's own CPU plus, per step of the chunks' work run in
+    # worker processes, the longer of its busiest chunk and its chunks shared out over the 2 workers; the
+    # last step (writing) shares the 2 cores with what the parent does meanwhile (`overlap`: front sheets)
+    critical = cpu_seconds
+    if variant == "pack-2cores" and batches:
+        *before, last = batches
+        critical = cpu_seconds - overlap + sum(max(max(b), sum(b) / 2) for b in before) \
+            + max(max(last), (sum(last) + overlap) / 2, overlap)
+        # the PDFs assembled at the end on two processes: the other's share, beyond this one's
+        critical += sum(max(others) - own for own, others in _shares() if others and max(others) > own)
     if packs is not None and not (packs.supplements and packs.members is not None):
         sys.exit("the synthetic meeting must have a supplement and an exempt item")
     peak = _proc_status_kib("VmHWM")
@@ -576,6 +593,7 @@ def child(variant: str, project_dir: Path, workdir: Path, cushion: bool = True) 
         "peak_rss_mib": _mib(peak), "baseline_rss_mib": _mib(baseline), "ru_maxrss_mib": _mib(maxrss),
         "phases": phases.seconds, "calls": phases.calls, "real_tagging": real_tagging, "warnings": warnings,
         "children_cpu_seconds": children_cpu, "critical_path_seconds": critical, "chunk_jobs": chunk_stats,
+        "parent_cpu_while_writing": overlap, "assembly_shares": _shares(),
     }
     if packs is not None:
         result["front_pages"] = packs.agenda.front_pages
@@ -611,6 +629,25 @@ def _chunk_stats() -> list:
         return []
     chunks.STATS.clear()
     return chunks.STATS
+
+
+def _shares() -> list:
+    """render/assemble.py's record of the PDFs assembled on several processes (emptied now); [] before it."""
+    try:
+        from meetingpack.render import assemble
+    except ImportError:
+        return []
+    return getattr(assemble, "SHARES", [])
+
+
+def _overlap() -> list[float]:
+    """render/chunks.py's record of this process's CPU while the chunks were written (emptied now); [] before it."""
+    try:
+        from meetingpack.render import chunks
+    except ImportError:
+        return []
+    record = getattr(chunks, "OVERLAP", [])
+    return record
 
 
 DEPTHS = (0, 25, 50, 75, 100, 125, 150)
@@ -813,6 +850,10 @@ def report(results: dict[str, list[dict[str, object]]], info: dict[str, object],
                 met = "met in every round" if max(ratios) <= TARGET_TWO_CORES else "NOT met in every round"
                 print(f"{label + ', rounds:':24} {' '.join(f'{x:.3f}' for x in ratios)}  median {_median(ratios):.3f} "
                       f"(range {min(ratios):.3f}-{max(ratios):.3f}; target <= {TARGET_TWO_CORES}: {met})")
+        if "pack-whole" in results:  # chunks in sequence (a `pack build -j N` of many meetings) against no chunks
+            seq = [a["cpu_seconds"] / b["cpu_seconds"] for a, b in zip(results["pack"], results["pack-whole"])]
+            print(f"{'A/A0 CPU, rounds:':24} {' '.join(f'{x:.3f}' for x in seq)}  median {_median(seq):.3f}  "
+                  "(chunks one after the other against the runs laid out whole)")
         one = [a["seconds"] / b["seconds"] for a, b in zip(two, results["pack"])]
         print(f"{'A3/A wall, rounds:':24} {' '.join(f'{x:.3f}' for x in one)}  median {_median(one):.3f}  "
               "(wall on a shared machine says how busy it was, not what the code does)")
@@ -900,7 +941,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Capture run: {capture['pages']} pages; starting {args.repeat} rounds ...", flush=True)
         variants = ["pack", "weasyprint"] + ([] if args.no_items else ["pack-all"]) \
             + (["pack-all-before"] if args.before else []) + (["weasyprint-gc"] if args.same_gc else []) \
-            + (["pack-2cores"] if args.two_cores else [])
+            + (["pack-2cores", "pack-whole"] if args.two_cores else [])
         results: dict[str, list[dict[str, object]]] = {v: [] for v in variants}
         order = []
         for r in range(args.repeat):

@@ -122,6 +122,11 @@ def _write_project(root: Path) -> None:
         "appendix-brook-farm.md": "---\nkind: appendix\ntitle: Consultation responses\nlabel: Appendix 1\n---\n\n"
                                   + _prose(6, 10) + "\n",
         "report-old-school.md": _report(7, "The old school, Church Lane", []),
+        # a supplement and an exempt item refer back to the agenda's papers: runs laid out at the same time
+        "report-green-lane.md": _report(8, "Green Lane allotments", ["[the quarry conditions](appendix-conditions.md#conditions)",
+                                                                     "[the Brook Farm report](report-brook-farm.md)"]),
+        "report-depot-sale.md": _report(9, "Sale of the depot", ["[the depot report](report-depot.md)"]).replace(
+            "kind: report\n", "kind: report\nexempt_paragraph: 3\n"),
         "appendix-conditions.md": "---\nkind: appendix\ntitle: Draft conditions\nlabel: Appendix 1\nlandscape: true\n"
                                   "---\n\n## Conditions\n\n" + "\n".join(
                                       f"| {k} | {_prose(k, 1)[:160]} |" if k else "| No. | Condition |\n|---|---|"
@@ -168,11 +173,20 @@ def _write_project(root: Path) -> None:
             - title: The old school, Church Lane
               documents:
                 - report-old-school.md
+            - title: Green Lane allotments
+              published_on: 2026-06-10
+              documents:
+                - report-green-lane.md
+          part_b:
+            - title: Sale of the depot
+              exempt_paragraph: 3
+              documents:
+                - report-depot-sale.md
         """), encoding="utf-8")
 
 
 def _files(packs: MeetingPacks) -> dict[str, bytes]:
-    files = {f"pack-{p.key}": p.pdf for p in packs.public}
+    files = {f"pack-{p.key}": p.pdf for p in [*packs.public, *([packs.members] if packs.members else [])]}
     files |= {f"item-{n}": p.pdf for n, p in packs.item_pdfs.items()}
     files |= {f"doc-{k}": p.pdf for k, p in packs.document_pdfs.items()}
     return files
@@ -204,10 +218,23 @@ def renders(tmp_path_factory: pytest.TempPathFactory) -> dict[str, MeetingPacks]
 
 def test_the_meeting_is_laid_out_in_three_chunks(renders: dict) -> None:
     first_batch = [key for key, _ in renders["stats-1"][0]]
-    assert first_batch == ["agenda-1", "agenda-2", "agenda-3"]
+    assert first_batch == ["agenda-1 lay_out", "agenda-2 lay_out", "agenda-3 lay_out"]
     chunk_of = {item: n for n, chunk in enumerate(renders["plan"]) for item in chunk}
     # the references below cross chunks: 2 -> 6 -> 2 (a cycle), 5 -> 3; 6 -> its own appendix, in a later chunk
     assert chunk_of[2] != chunk_of[6] and chunk_of[5] != chunk_of[3] and chunk_of[6] > 0
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_items_laid_out_again_are_written_once_with_their_chunk(renders: dict, workers: int) -> None:
+    steps = [[key for key, _ in step] for step in renders[f"stats-{workers}"]]
+    again = {key.split()[0] for step in steps for key in step if key.endswith(" again")}
+    # items whose references crossed chunks were laid out again, in their chunk's worker, while the later runs,
+    # whose papers print pages of the agenda's, were laid out once, from the pages the agenda's chunks gave
+    assert again == {"agenda-1", "agenda-2", "agenda-3"}
+    assert steps[1] == ["agenda-1 again", "agenda-2 again", "agenda-3 again", "supplement-1-1 lay_out",
+                        "exempt-1 lay_out"]
+    # ... and every chunk is written once, as one piece: no piece of its own for an item laid out again
+    assert steps[-1] == [f"{key} write" for key in ["agenda-1", "agenda-2", "agenda-3", "supplement-1-1", "exempt-1"]]
 
 
 def test_the_bytes_do_not_depend_on_the_number_of_workers(renders: dict) -> None:
@@ -274,7 +301,8 @@ def _structure(pdf: pikepdf.Pdf) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("name", ["pack-agenda", "item-2", "item-6", "doc-item-3-appendix-conditions"])
+@pytest.mark.parametrize("name", ["pack-agenda", "pack-consolidated", "pack-members", "item-2", "item-6", "item-7",
+                                  "doc-item-3-appendix-conditions"])
 def test_each_page_reads_as_the_run_laid_out_whole(renders: dict, name: str) -> None:
     chunked, whole = _files(renders["chunked-1"])[name], _files(renders["whole"])[name]
     assert chunked != whole  # written differently (pieces, numbers drawn on), read the same:
@@ -332,6 +360,22 @@ def test_references_across_chunks_print_the_page_they_land_on(renders: dict) -> 
     assert heading and "CONDITIONS" in pages[int(heading.group(1))]
 
 
+def test_references_from_later_runs_print_the_page_they_land_on(renders: dict) -> None:
+    packs = renders["chunked-2"]
+    docs = packs.documents
+    brook, depot = docs["item-6-report-brook-farm"].first, docs["item-5-report-depot"].first
+    for pack, expected in [(packs.consolidated, [f"the Brook Farm report, page {brook}."]),
+                           (packs.members, [f"the depot report, page {depot}."])]:
+        reader = PdfReader(io.BytesIO(pack.pdf))
+        text = re.sub(r"\s+", " ", " ".join(page.extract_text() or "" for page in reader.pages))
+        for words in expected:
+            assert words in text
+        heading = re.search(r"the quarry conditions, page (\d+)", text)
+        assert heading is not None
+        page = reader.pages[pack.front_pages + int(heading.group(1)) - 1].extract_text() or ""
+        assert "CONDITIONS" in page
+
+
 def test_the_build_cache_hears_of_every_file_a_worker_read(renders: dict) -> None:
     inputs = renders["chunked-2"].inputs
     assert any(path.endswith("depot-plan.svg") for path in inputs)  # read in a worker only
@@ -345,3 +389,13 @@ def test_a_build_of_one_meeting_gives_its_chunks_the_cores(monkeypatch: pytest.M
     list(executor.render_all(tmp_path, [meeting], 3, lambda message: None))  # type: ignore[list-item]
     list(executor.render_all(tmp_path, [meeting], 1, lambda message: None))  # type: ignore[list-item]
     assert asked == [3, 1]
+
+
+def test_the_last_meetings_of_a_build_get_the_cores_the_others_leave(monkeypatch: pytest.MonkeyPatch,
+                                                                    tmp_path: Path) -> None:
+    monkeypatch.setattr(executor, "render_packs", lambda env, meeting, workers=1: (meeting.url_path, workers))
+    meetings = [SimpleNamespace(url_path=f"planning/2026-0{k + 1}-15") for k in range(4)]
+    got = list(executor.render_all(tmp_path, meetings, 3, lambda message: None))  # type: ignore[arg-type]
+    # the last meeting to start gets every core, the one before it one fewer: only chunks use them
+    assert got == [("planning/2026-01-15", 1), ("planning/2026-02-15", 1), ("planning/2026-03-15", 2),
+                   ("planning/2026-04-15", 3)]

@@ -29,14 +29,26 @@ from ..render.pdf import MeetingPacks, render_packs
 from ..render.templates import make_environment
 from ..resolve import ResolvedMeeting
 
-_WORK: tuple[Path, list[ResolvedMeeting]] | None = None
-"""What the worker processes render: set before they are forked, so that nothing big is pickled to them."""
+_WORK: tuple[Path, list[ResolvedMeeting], int] | None = None
+"""What the worker processes render, and on how many cores: set before they are forked, so that nothing big is
+pickled to them."""
+
+
+def cores_for(index: int, count: int, jobs: int) -> int:
+    """The processes meeting `index` of `count` may lay its big runs' chunks out on (render/chunks.py), of `jobs`.
+
+    Meetings start in order, one per core.  Once the last ones have started, no meeting is left to
+    take the cores that fall idle as the others finish: so the last meeting gets every core, the
+    one before it one fewer, and so on (at least one).  It only changes when a big meeting's
+    chunks are laid out, never its bytes.
+    """
+    return max(1, jobs - (count - 1 - index))
 
 
 def _render_one(index: int) -> MeetingPacks:
     assert _WORK is not None
-    root, meetings = _WORK
-    return render_packs(make_environment(root), meetings[index])
+    root, meetings, jobs = _WORK
+    return render_packs(make_environment(root), meetings[index], workers=cores_for(index, len(meetings), jobs))
 
 
 def _render_given(root: Path, meeting: ResolvedMeeting) -> MeetingPacks:
@@ -127,7 +139,8 @@ def render_all(root: Path, meetings: list[ResolvedMeeting], jobs: int,
     Each meeting's render is a pure function of its sources, so the order in
     which the processes finish changes nothing in the output.  A single
     meeting to render gets the cores for the chunks of its big runs instead
-    (render/chunks.py); with several, each is laid out in one process.  If anything
+    (render/chunks.py), and the last meetings of several get the cores the
+    others leave idle as they finish (`cores_for`).  If anything
     stops the build (a failed render, SIGINT, SIGTERM), the workers are killed
     at once; if the build itself is killed, they die with it (`_worker_started`).
     With a `pool` (started before the content was loaded), its workers render
@@ -144,7 +157,7 @@ def render_all(root: Path, meetings: list[ResolvedMeeting], jobs: int,
             # one meeting on several cores: its big runs' chunks get them (render/chunks.py); same bytes
             yield render_packs(env, meeting, workers=jobs if len(meetings) == 1 else 1)
         return
-    _WORK = (root, meetings)
+    _WORK = (root, meetings, jobs)
     try:
         context = multiprocessing.get_context("fork")
         pool = ProcessPoolExecutor(max_workers=min(jobs, len(meetings)), mp_context=context,

@@ -39,6 +39,11 @@ from __future__ import annotations
 
 import copy
 import io
+import multiprocessing
+import os
+import pickle
+import signal
+import time
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -47,6 +52,7 @@ import pikepdf
 from pikepdf import Array, Dictionary, Name, String
 from weasyprint.document import Document as LaidOut
 
+from ..processes import die_with_parent
 from ..sanitise import sanitise_written_pdf
 from .tagging import is_struct_element, struct_kids
 
@@ -494,3 +500,82 @@ def assemble(template: LaidOut, selection: list[tuple[Piece, int]], title: str, 
     `template` is a laid-out document whose metadata (language, subject...) the PDF takes, with `title`.
     """
     return _Assembly(template, selection).build(title, labels)
+
+
+Job = tuple[list[tuple[Piece, int]], str, "Labels"]
+"""What `assemble` is given for one PDF: the pages, the title and the page labels."""
+SHARES: list[tuple[float, list[float]]] = []
+"""For the benchmark: for each `assemble_all` on several processes, this process's CPU seconds on its
+share and each other process's."""
+
+
+def assemble_all(template: LaidOut, jobs: list[Job], workers: int = 1) -> list[bytes]:
+    """`assemble` of each job, in order: shared out over `workers` processes when there are several.
+
+    Each PDF is a function of its pages only (nothing of one assembly is kept for the next), so
+    the bytes are the same whichever process makes them.  The jobs are dealt out by their pages,
+    the longest first, to the least loaded process; this one takes the first share, each other
+    share is made by a process forked with the pieces open, which sends back only bytes.
+    """
+    if workers <= 1 or len(jobs) < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [assemble(template, *job) for job in jobs]
+    shares: list[list[int]] = [[] for _ in range(min(workers, len(jobs)))]
+    loads = [0] * len(shares)
+    for k in sorted(range(len(jobs)), key=lambda k: -len(jobs[k][0])):
+        least = loads.index(min(loads))
+        shares[least].append(k)
+        loads[least] += len(jobs[k][0]) + 10  # a PDF costs something beyond its pages
+    context = multiprocessing.get_context("fork")
+    children = []
+    for share in shares[1:]:
+        ours, theirs = context.Pipe(duplex=False)
+        process = context.Process(target=_assemble_share, args=(theirs, template, [jobs[k] for k in share]),
+                                  daemon=True)
+        process.start()
+        theirs.close()
+        children.append((share, ours, process))
+    out: list[bytes] = [b""] * len(jobs)
+    try:
+        begun = time.process_time()
+        for k in shares[0]:
+            out[k] = assemble(template, *jobs[k])
+        own, others = time.process_time() - begun, []
+        for share, conn, _process in children:
+            try:
+                status, made, cpu = conn.recv()
+            except EOFError:
+                raise RuntimeError("a process assembling PDFs stopped") from None
+            if status == "error":
+                raise made
+            others.append(cpu)
+            for k, data in zip(share, made, strict=True):
+                out[k] = data
+        SHARES.append((own, others))
+    finally:
+        for _share, conn, process in children:
+            conn.close()
+            process.join(timeout=5)
+            if process.is_alive():
+                process.kill()
+                process.join()
+    return out
+
+
+def _assemble_share(conn: object, template: LaidOut, jobs: list[Job]) -> None:
+    """In a forked process: assemble `jobs` and send their bytes back."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    die_with_parent()
+    try:
+        begun = time.process_time()
+        try:
+            message: tuple[str, object, float] = ("ok", [assemble(template, *job) for job in jobs],
+                                                  time.process_time() - begun)
+        except BaseException as exc:  # noqa: BLE001 - sent to the build, which raises it
+            try:
+                pickle.dumps(exc)
+            except Exception:  # noqa: BLE001
+                exc = RuntimeError(str(exc))
+            message = ("error", exc, 0.0)
+        conn.send(message)  # type: ignore[attr-defined]
+    finally:
+        os._exit(0)

@@ -66,7 +66,7 @@ from ..exempt import exempt_notice
 from ..resolve import Document, Item, ResolvedMeeting, local_target, long_date
 from ..sanitise import sanitise_pdf_object
 from . import appendix_pages, appendix_tags, appendix_text, chunks, table_headers, tagging
-from .assemble import Labels, Piece, assemble, write_piece
+from .assemble import Job, Labels, Piece, assemble_all, write_piece
 from .documents import render_document
 from .fetch import ConfinedFetcher
 from .markdown import LinkTarget
@@ -147,8 +147,8 @@ class Run:
     blank: set[int] = field(default_factory=set)
     """Printed numbers of its blank pages (before an item that starts on a right-hand page, and the padding)."""
     placed: list[tuple[Piece, int] | None] = field(default_factory=list)
-    """A run laid out in chunks (render/chunks.py): for each page, the chunk piece and page that hold it, or
-    None for a page written with the front sheets (a blank page); empty for a run laid out in one piece."""
+    """A run laid out in chunks (render/chunks.py): for each page, the chunk piece and page that hold it (the
+    chunk's index and page until its piece is made); empty for a run laid out in one piece."""
     sources: list[tuple[Piece, int]] = field(default_factory=list)
     """For each page, once every piece is written: the piece and page it is copied from."""
 
@@ -325,6 +325,10 @@ class _Linker:
     as a known number when it is in an earlier run, and as "(in the
     supplementary information)" when it comes in a later one.  A link from a
     public paper to an exempt one keeps its words but loses the link.
+
+    Every run's papers are rendered before any run is laid out (a big meeting lays its runs out
+    together, render/chunks.py), so a link to an earlier run is written `class="xref-earlier"`
+    and given its number just before its run is laid out (`with_numbers`).
     """
 
     def __init__(self, meeting: ResolvedMeeting, runs: list[Run]) -> None:
@@ -332,8 +336,11 @@ class _Linker:
         self.run_of: dict[int, Run] = {e.item.number: run for run in runs for e in run.entries if not e.withheld}
         self.exempt_run = runs[-1]
         """Where a public item's exempt appendices are printed."""
-        self.xrefs: dict[int, list[str]] = {}
-        """The anchors each item's papers refer to in their own run, printing the page (render/chunks.py)."""
+        self.order = {id(run): k for k, run in enumerate(runs)}
+        self.xrefs: dict[str, list[str]] = {}
+        """The anchors each entry's papers refer to, printing the page, by the entry's anchor (render/chunks.py)."""
+        self.fallback: dict[str, str] = {}
+        """For a link to an earlier run: the paper's own anchor, printed when the heading's is not found."""
 
     def for_document(self, doc: Document, item: Item, run: Run):
         def link(href: str) -> LinkTarget:
@@ -349,14 +356,16 @@ class _Linker:
             anchor = f"{target_item.slug}-{target_doc.slug}" + (f"-{local[1]}" if local[1] else "")
             target_run = self.exempt_run if target_doc.exempt and not target_item.exempt \
                 else self.run_of.get(target_item.number)
+            # the entry's anchor names it: an item with withheld appendices has an entry in the exempt run too
+            key = f"{item.slug}-exempt" if run is self.exempt_run and not item.exempt else item.slug
             if target_run is run:
-                self.xrefs.setdefault(item.number, []).append(anchor)
+                self.xrefs.setdefault(key, []).append(anchor)
                 return LinkTarget("#" + anchor, {"class": "xref"})
-            if target_run is not None and target_run.pages:
-                page = target_run.anchors.get(anchor, target_run.anchors.get(f"{target_item.slug}-{target_doc.slug}"))
-                if page is not None:
-                    return LinkTarget("#" + anchor, {"class": "xref-known", "data-page": str(page)})
-            return LinkTarget("#" + anchor, {"class": "xref-later", "data-note": "in the supplementary information"})
+            if target_run is not None and self.order[id(target_run)] < self.order[id(run)]:
+                self.xrefs.setdefault(key, []).append(anchor)
+                self.fallback[anchor] = f"{target_item.slug}-{target_doc.slug}"
+                return LinkTarget("#" + anchor, {"class": "xref-earlier"})
+            return LinkTarget("#" + anchor, {"class": "xref-later", "data-note": chunks.LATER_NOTE})
         return link
 
 
@@ -384,39 +393,64 @@ def _entry_documents(renderer: _Renderer, entry: PackEntry, run: Run, linker: _L
                                             blocks=rendered.blocks))
 
 
-def _lay_out(renderer: _Renderer, run: Run, context: dict[str, object], linker: _Linker, workers: int) -> None:
-    """Render one run from its first page number, pad it to an even count, and note where things fell.
-
-    A big run is laid out in chunks of whole items, on `workers` processes when there are several
-    (render/chunks.py); the chunks depend on the content only, so the bytes do not depend on `workers`.
-    """
-    run.entries = [e for e in run.entries if e.documents]
+def _lay_out(renderer: _Renderer, run: Run, context: dict[str, object]) -> None:
+    """Render one run whole from its first page number, pad it to an even count, and note where things fell."""
     if not run.entries:
         return
-    banner = {"agenda": "Public Document Pack", "exempt": "Exempt information: not for publication"}.get(
-        run.key, "Supplementary Information")
-    planned = chunks.plan(run.entries)
-    if len(planned) > 1:
-        chunks.lay_out(chunks.Setting(renderer, {**context, "banner": banner}, _finisher), run, planned,
-                       linker.xrefs, workers)
-    else:
-        body = renderer.render("pdf/pack.html", first_page=run.start, entries=run.entries,
-                               **{**context, "banner": banner})
-        run.pages = list(body.pages)
-        run.anchors = _first_pages(body, run.start)
-        run.blank = {n for n, page in enumerate(run.pages, start=run.start) if page._page_box.page_type.blank}
+    body = renderer.render("pdf/pack.html", first_page=run.start, entries=run.entries,
+                           **{**context, "banner": chunks.banner_of(run)})
+    run.pages = list(body.pages)
+    run.anchors = _first_pages(body, run.start)
+    run.blank = {n for n, page in enumerate(run.pages, start=run.start) if page._page_box.page_type.blank}
     if len(run.pages) % 2:  # the next run, or the back of the sheet, starts on a right-hand page
         pad = renderer.render("pdf/blank.html", first_page=run.end + 1, numbered=True, **context)
         run.blank |= set(range(run.end + 1, run.end + 1 + len(pad.pages)))
         run.pages += pad.pages
-        if run.placed:
-            run.placed += [None] * len(pad.pages)
+
+
+def _note_ranges(run: Run) -> None:
+    """Each item's and each paper's printed pages in `run`, from where their anchors fell."""
+    if not run.entries:
+        return
     item_ranges = _ranges([(e.anchor, run.anchors[e.anchor]) for e in run.entries], run.end)
     for entry in run.entries:
         item_range = item_ranges[entry.anchor]
         (run.withheld if entry.withheld else run.items)[entry.item.number] = item_range
         starts = [(d.id, run.anchors.get(d.id, item_range.first)) for d in entry.documents]
         run.documents.update(_ranges(starts, item_range.last))
+
+
+def _lay_out_runs(renderer: _Renderer, runs: list[Run], context: dict[str, object], linker: _Linker,
+                  workers: int) -> chunks.Laying | None:
+    """Lay every run out: whole, one after the other, or, when one is big, all in chunks (render/chunks.py).
+
+    The chunks depend on the content only, so the bytes do not depend on `workers`.  In chunks, the
+    pieces are still being written on return: `Laying.finish` makes them (the front sheets are laid
+    out meanwhile).
+    """
+    for run in runs:
+        run.entries = [e for e in run.entries if e.documents]
+    plans = [chunks.plan(run.entries) if run.entries else [] for run in runs]
+    if any(len(planned) > 1 for planned in plans):
+        laying = chunks.lay_out_meeting(chunks.Setting(renderer, context, _finisher), runs, plans, linker.xrefs,
+                                        linker.fallback, workers)
+        for run in runs:
+            _note_ranges(run)
+        return laying
+    next_page = 1
+    for n, run in enumerate(runs):
+        run.start = next_page
+        # a reference to an earlier run prints its page, now known (the paper's own when a heading is not found)
+        earlier = {a: p for r in runs[:n] for a, p in r.anchors.items()}
+        known = {t: earlier.get(t, earlier.get(linker.fallback[t])) for e in run.entries
+                 for t in linker.xrefs.get(e.anchor, []) if t in linker.fallback}
+        known = {t: p for t, p in known.items() if p is not None}
+        for entry in run.entries:
+            entry.documents = [chunks.with_numbers(d, known) for d in entry.documents]
+        _lay_out(renderer, run, context)
+        _note_ranges(run)
+        next_page = run.end + 1 if run.pages else next_page
+    return None
 
 
 def _page_markers(run: Run) -> dict[str, dict[str, int]]:
@@ -592,13 +626,20 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
     renderer = _Renderer(env, meeting)
     runs = _runs(meeting)
     linker = _Linker(meeting, runs)
-    next_page = 1
     for run in runs:
-        run.start = next_page
         for entry in run.entries:
             _entry_documents(renderer, entry, run, linker)
-        _lay_out(renderer, run, context, linker, workers)
-        next_page = run.end + 1 if run.pages else next_page
+    laying = _lay_out_runs(renderer, runs, context, linker, workers)
+    try:
+        return _packs(meeting, renderer, context, runs, laying, item_pdfs=item_pdfs, workers=workers)
+    finally:
+        if laying is not None:
+            laying.close()
+
+
+def _packs(meeting: ResolvedMeeting, renderer: _Renderer, context: dict[str, object], runs: list[Run],
+           laying: chunks.Laying | None, *, item_pdfs: bool, workers: int) -> MeetingPacks:
+    """The front sheets laid out and written (while the chunks are), and every PDF made from the pieces."""
     agenda, *supplements, exempt = runs
     supplements = [s for s in supplements if s.pages]
     public = [agenda, *supplements]
@@ -643,9 +684,6 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
                           linked_elsewhere=[link[1] for page in written for link in page.links
                                             if link[0] == "internal" and link[1] in in_chunks])]
     public_piece = pieces[0]
-    pieces += [piece for run in runs for piece in dict.fromkeys(w[0] for w in run.placed if w)]
-    for run in laid:
-        _place(run, public_piece, at[run.key])
     members_piece = None
     try:
         if exempt.pages:
@@ -664,9 +702,15 @@ def _render_packs(env: jinja2.Environment, meeting: ResolvedMeeting, *, item_pdf
                                   if link[0] == "internal" and link[1] in public_anchors])
             pieces.append(members_piece)
             at["members-body"] = len(members_front)
-            _place(exempt, members_piece, len(members_front))
+        if laying is not None:  # the chunks' pieces, written meanwhile (render/chunks.py closes them)
+            laying.finish()
+        for run in laid:
+            _place(run, public_piece, at[run.key])
+        if members_piece is not None:
+            _place(exempt, members_piece, at["members-body"])
         return _assembled(meeting, context, template, public_piece, members_piece, fronts, at, labels,
-                          agenda, supplements, exempt, item_pdfs=item_pdfs, inputs=renderer.fetcher.read)
+                          agenda, supplements, exempt, item_pdfs=item_pdfs, inputs=renderer.fetcher.read,
+                          workers=workers)
     finally:
         for piece in pieces:
             piece.close()
@@ -691,9 +735,23 @@ def _place(run: Run, piece: Piece, first: int) -> None:
 def _assembled(meeting: ResolvedMeeting, context: dict[str, object], template: LaidOut, public_piece: Piece,
                members_piece: Piece | None, fronts: dict[str, list], at: dict[str, int], labels: dict[str, str],
                agenda: Run, supplements: list[Run], exempt: Run, *, item_pdfs: bool,
-               inputs: dict[str, str]) -> MeetingPacks:
-    """Every PDF of the meeting made from the written pieces (public, and members' when there is Part B)."""
+               inputs: dict[str, str], workers: int = 1) -> MeetingPacks:
+    """Every PDF of the meeting made from the written pieces (public, and members' when there is Part B).
+
+    The PDFs are described first and made together at the end (`assemble_all`), on `workers` processes.
+    """
     committee = meeting.committee.committee
+    jobs: list[Job] = []
+    made: list[tuple[PackFile, int]] = []  # each PDF and the job that makes its bytes
+
+    def later(file: PackFile, job: int) -> PackFile:
+        made.append((file, job))
+        return file
+
+    def job(selection: list[tuple[Piece, int]], title: str, labels: Labels) -> int:
+        jobs.append((selection, title, labels))
+        return len(jobs) - 1
+
     date = long_date(meeting.meeting.date)
     public = [agenda, *supplements]
 
@@ -717,8 +775,8 @@ def _assembled(meeting: ResolvedMeeting, context: dict[str, object], template: L
              published_on: dt.date | None, front_label: str = "Agenda ") -> PackFile:
         laid = [r for r in of if r.pages]
         labels = Labels(len(front), laid[0].start if laid else 1, front_label)
-        return PackFile(key, title, assemble(template, front + body, title, labels), len(front), span(of),
-                        ranges(of), documents(of), published_on)
+        return later(PackFile(key, title, b"", len(front), span(of), ranges(of), documents(of), published_on),
+                     job(front + body, title, labels))
 
     agenda_pack = pack("agenda", str(context["pack_title"]), pages_of(public_piece, at["front-agenda"], len(fronts["agenda"])),
                        runs_of([agenda]), [agenda], meeting.meeting.issued_on)
@@ -739,9 +797,9 @@ def _assembled(meeting: ResolvedMeeting, context: dict[str, object], template: L
                        pages_of(members_piece, 0, at["members-body"]), runs_of(public) + exempt.sources,
                        [*public, exempt], meeting.meeting.issued_on)
 
-    def cut(run: Run, pages: PageRange, title: str) -> bytes:
+    def cut(run: Run, pages: PageRange, title: str) -> int:
         selection = run.sources[pages.first - run.start:pages.last - run.start + 1]
-        return assemble(template, selection, title, Labels(0, pages.first))
+        return job(selection, title, Labels(0, pages.first))
 
     items: dict[int, PackFile] = {}
     papers: dict[str, PackFile] = {}
@@ -749,20 +807,24 @@ def _assembled(meeting: ResolvedMeeting, context: dict[str, object], template: L
         for entry in run.entries:
             pages = run.items[entry.item.number]
             title = f"Agenda item {entry.item.number}: {entry.item.title} ({committee.name}, {date})"
-            items[entry.item.number] = PackFile(
-                entry.item.slug, title, cut(run, pages, title), 0, pages, {entry.item.number: pages},
+            item_job = cut(run, pages, title)
+            items[entry.item.number] = later(PackFile(
+                entry.item.slug, title, b"", 0, pages, {entry.item.number: pages},
                 {d: r for d, r in run.documents.items() if d.startswith(entry.item.slug + "-")},
-                run.published_on)
+                run.published_on), item_job)
             for doc in entry.documents:
                 if doc.pdf_pages:  # an existing PDF is published as it came
                     continue
                 pages = run.documents[doc.id]
                 title = f"{doc.heading} (agenda item {entry.item.number}, {committee.name}, {date})"
                 # an item with one paper: the paper's PDF is the item's (same pages), so make it once
-                pdf = items[entry.item.number].pdf if pages == run.items[entry.item.number] else \
-                    cut(run, pages, title)
-                papers[doc.id] = PackFile(doc.id, title, pdf, 0, pages, {}, {doc.id: pages}, run.published_on)
+                paper_job = item_job if pages == run.items[entry.item.number] else cut(run, pages, title)
+                papers[doc.id] = later(PackFile(doc.id, title, b"", 0, pages, {}, {doc.id: pages}, run.published_on),
+                                       paper_job)
 
+    pdfs = assemble_all(template, jobs, workers)
+    for file, k in made:
+        file.pdf, file.size = pdfs[k], len(pdfs[k])
     markers: dict[str, dict[str, int]] = {}
     for run in public:
         markers.update(_page_markers(run))
