@@ -82,3 +82,20 @@ def test_after_the_check_each_paper_is_held_compressed_and_gives_back_its_text()
         assert match and document.body == text[match.end():]
         again = pickle.loads(pickle.dumps(document))
         assert again.body == document.body and again.body_digest() == document.body_digest()
+
+
+def _cores_given(env: object, meeting: object, workers: int = 1) -> int:
+    return workers
+
+
+def test_in_a_pool_the_last_meetings_get_the_cores_the_others_leave_idle(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As without a pool (executor.cores_for): of three meetings on two cores, the last one's big runs may be
+    laid out on both, the others on one each; the pool's workers, forked after this patch, render nothing."""
+    from meetingpack.engine import executor
+
+    checked = checked_project(EXAMPLE)
+    assert checked.meetings and len(checked.meetings) >= 3
+    monkeypatch.setattr(executor, "render_packs", _cores_given)
+    with RenderPool(2) as pool:
+        given = list(executor.render_all(EXAMPLE, checked.meetings[:3], 2, lambda _: None, pool))
+    assert given == [1, 1, 2]

@@ -51,9 +51,9 @@ def _render_one(index: int) -> MeetingPacks:
     return render_packs(make_environment(root), meetings[index], workers=cores_for(index, len(meetings), jobs))
 
 
-def _render_given(root: Path, meeting: ResolvedMeeting) -> MeetingPacks:
-    """In a worker of a `RenderPool`: render the meeting it was sent."""
-    return render_packs(make_environment(root), meeting)
+def _render_given(root: Path, meeting: ResolvedMeeting, cores: int) -> MeetingPacks:
+    """In a worker of a `RenderPool`: render the meeting it was sent, its big runs' chunks on `cores` processes."""
+    return render_packs(make_environment(root), meeting, workers=cores)
 
 
 def _ready() -> None:
@@ -189,7 +189,8 @@ def _render_in(executor: ProcessPoolExecutor, root: Path, meetings: list[Resolve
         for i in range(len(meetings)):
             for k in range(i, min(i + ahead, len(meetings))):
                 if k not in futures:
-                    futures[k] = executor.submit(_render_given, root, portable(meetings[k]))
+                    futures[k] = executor.submit(_render_given, root, portable(meetings[k]),
+                                                 cores_for(k, len(meetings), jobs))
                     futures[k].add_done_callback(_announce(meetings[k], progress))
             yield futures.pop(i).result()
     except BaseException:
