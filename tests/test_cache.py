@@ -314,3 +314,37 @@ def test_a_pages_first_build_shows_the_edit_at_once_and_the_next_build_completes
     whole = archive.check()
     assert whole.rendered == 1 and not whole.pending
     assert pack.read_bytes() != old_pdf
+
+
+def _relocated(built: Archive, to: Path, *, copy: bool) -> Archive:
+    """The archive's whole folder (content, output and cache) copied or moved to `to`."""
+    if copy:
+        shutil.copytree(built.tmp, to, symlinks=True)
+    else:
+        built.tmp.rename(to)
+    there = Archive.__new__(Archive)
+    there.tmp, there.root, there.out, there.rounds = to, to / built.root.relative_to(built.tmp), to / "build", 0
+    return there
+
+
+def test_a_moved_content_folder_renders_nothing_again(tmp_path: Path) -> None:
+    """Keys name the content's files by their place in the content folder, not on the disk: a council's
+    checkout moved (or built on another machine into the same relative places) reuses every render."""
+    here = Archive(tmp_path / "here")
+    assert here.build().rendered == 2
+    moved = _relocated(here, tmp_path / "elsewhere", copy=False)
+    result = moved.check()
+    assert (result.rendered, result.reused) == (0, 2)
+    assert result.pages == 0 and result.site_tasks_reused == result.site_tasks  # no page made again either
+
+
+def test_a_copied_content_folder_checks_the_files_of_the_copy(tmp_path: Path) -> None:
+    """A render's recorded inputs (an image a paper shows) are looked for in the content being built: the
+    copy's changed image renders that meeting again, though the original beside it is unchanged."""
+    here = Archive(tmp_path / "here")
+    assert here.build().rendered == 2
+    copy = _relocated(here, tmp_path / "copy", copy=True)
+    copy.write(f"{SECOND}/chart.svg", SVG.format(w=50))
+    result = copy.check()
+    assert (result.rendered, result.reused) == (1, 1)
+    assert (here.root / f"{SECOND}/chart.svg").read_text(encoding="utf-8") == SVG.format(w=20)

@@ -17,7 +17,7 @@ from typing import Any
 
 import jinja2
 
-from ..engine.cache import RenderCache, versions
+from ..engine.cache import RenderCache, keys_within, versions
 from ..engine.checks import CheckCache
 from ..engine.executor import RenderPool, default_jobs, render_all
 from ..engine.sitewide import (
@@ -150,7 +150,9 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
         # The lock comes after the checks: a build with errors writes nothing, not even the lock file.
         with output_lock(out, wait=wait, say=notice or reporter):
             memo.flush()
-            result = _build(checked, out, reporter, pool.jobs, RenderCache(folder, use=not clean), pages_first, pool)
+            with keys_within(source):
+                result = _build(checked, out, reporter, pool.jobs, RenderCache(folder, use=not clean, root=source),
+                                pages_first, pool)
             memo.prune()
             if not result.pending:
                 state.save(digest, report.diagnostics, result.meetings, result.files, out)

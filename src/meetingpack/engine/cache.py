@@ -26,12 +26,16 @@ it.  It lives under the output folder's lock (publish.py).
 from __future__ import annotations
 
 import base64
+import contextvars
+import dataclasses
 import datetime as dt
 import functools
 import hashlib
 import json
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import fields, is_dataclass
 from enum import Enum
 from pathlib import Path
@@ -51,6 +55,41 @@ MAGIC = b"meetingpack-cache 1\n"
 
 _SKIPPED = (Positions,)
 """Parts of a resolved meeting that say where values were written, not what they are: not inputs."""
+
+
+_CONTENT: contextvars.ContextVar[tuple[str, ...]] = contextvars.ContextVar("content", default=())
+"""The content folder being built, as given, absolute and resolved, each ending in a separator."""
+
+
+def _prefixes(root: Path) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(str(base) + os.sep for base in (root, root.absolute(), root.resolve())
+                               if str(base) != "."))
+
+
+@contextmanager
+def keys_within(root: Path) -> Iterator[None]:
+    """Inside the block, keys name the files of the content folder `root` by their place in it.
+
+    So that a content folder moved or copied elsewhere (a council's checkout in another place, the
+    cache carried with it) keeps every key, and so every render: what a meeting's render makes does
+    not depend on where its folder is (tests/test_cache.py builds a moved copy against a clean build).
+    Files outside the content folder (fonts, the built-in templates) keep their full names.
+    """
+    token = _CONTENT.set(_prefixes(root))
+    try:
+        yield
+    finally:
+        _CONTENT.reset(token)
+
+
+def place(path: Path | str) -> str:
+    """A file's name in a key: its path inside the content folder being built (see `keys_within`), else
+    its full path.  Full paths start with a separator, so the two kinds never meet."""
+    name = str(path)
+    for prefix in _CONTENT.get():
+        if name.startswith(prefix):
+            return Path(name[len(prefix):]).as_posix()
+    return name
 
 
 @functools.cache
@@ -85,7 +124,7 @@ def _canonical(value: Any, memo: dict[int, Any] | None) -> Any:
     if isinstance(value, bytes):
         return {"bytes": hashlib.sha256(value).hexdigest()}
     if isinstance(value, Path):
-        return {"path": str(value)}
+        return {"path": place(value)}
     if isinstance(value, (dt.date, dt.time)):
         return {type(value).__name__: value.isoformat()}
     if isinstance(value, Enum):
@@ -95,12 +134,12 @@ def _canonical(value: Any, memo: dict[int, Any] | None) -> Any:
         return {type(value).__name__: value.model_dump(mode="json", round_trip=True, warnings=False)}
     if isinstance(value, CommitteeSource):
         # the committee's records, not its other meetings: a meeting's render does not read them
-        return {"committee": [value.slug, str(value.path), canonical(value.committee, memo),
+        return {"committee": [value.slug, place(value.path), canonical(value.committee, memo),
                               canonical(value.workplan, memo),
-                              [[str(path), canonical(plan, memo)] for path, plan, _ in value.earlier_workplans]]}
+                              [[place(path), canonical(plan, memo)] for path, plan, _ in value.earlier_workplans]]}
     if isinstance(value, DocumentSource):
         # the body by its hash: cheaper than writing every paper's text into the key's JSON (issue 11)
-        return {"DocumentSource": {"path": str(value.path), "meta": canonical(value.meta, memo),
+        return {"DocumentSource": {"path": place(value.path), "meta": canonical(value.meta, memo),
                                    "body": value.body_digest(),
                                    "body_line": value.body_line}}
     if isinstance(value, _SKIPPED):
@@ -139,7 +178,7 @@ def templates_digest(env: jinja2.Environment, parts: tuple[str, ...] = ("pdf", "
 
 def meeting_key(meeting: ResolvedMeeting, templates: str, memo: dict[int, Any] | None = None) -> str:
     """The key of a meeting's render: a hash of everything `render_packs` is given (`memo`: see `canonical`)."""
-    appendices = sorted({str(doc.source.path): file_digest(doc.source.path)
+    appendices = sorted({place(doc.source.path): file_digest(doc.source.path)
                          for item in meeting.items for doc in item.documents if doc.kind == "pdf"}.items())
     description = {"meeting": canonical(meeting, memo), "appendices": appendices, "templates": templates,
                    "versions": versions()}
@@ -256,9 +295,13 @@ def decode_entry(data: bytes) -> tuple[str, dict[str, str], MeetingPacks]:
 class RenderCache:
     """Stored meeting renders in a folder beside the output; `use=False` (pack build --clean) reads none."""
 
-    def __init__(self, folder: Path, use: bool = True) -> None:
+    def __init__(self, folder: Path, use: bool = True, root: Path | None = None) -> None:
         self.folder = folder
         self.use = use
+        self.root = root
+        """The content folder: the files a render read inside it are stored by their place in it, and looked
+        for in this folder (moved or copied, it is the one being built that is checked)."""
+        self._prefixes = _prefixes(root) if root is not None else ()
         self.kept: set[Path] = set()
         self.rejected: list[tuple[str, str]] = []
         """(meeting, why) of entries found but not used because they were bad."""
@@ -282,7 +325,7 @@ class RenderCache:
         if not self._current(stored_key, inputs, key):
             return None
         self.kept.add(path)
-        return packs
+        return self._loaded(packs)
 
     def _current(self, stored_key: str, inputs: dict[str, str], key: str) -> bool:
         """Whether an entry stored under `stored_key`, having read `inputs`, is what `key` asks for now.
@@ -293,10 +336,28 @@ class RenderCache:
             return False
         for name, digest in inputs.items():
             if name not in self.digests:
-                self.digests[name] = file_digest(Path(name))
+                self.digests[name] = file_digest(self._file(name))
             if self.digests[name] != digest:
                 return False
         return True
+
+    def _file(self, name: str) -> Path:
+        """Where a file a render read is now: a name stored relative (`_stored`) is inside the content folder."""
+        path = Path(name)
+        return path if path.is_absolute() or self.root is None else self.root / path
+
+    def _stored(self, packs: MeetingPacks) -> MeetingPacks:
+        """The packs as stored: the files their render read inside the content folder named relative to it."""
+        def name(path: str) -> str:
+            for prefix in self._prefixes:
+                if path.startswith(prefix):
+                    return Path(path[len(prefix):]).as_posix()
+            return path
+        return dataclasses.replace(packs, inputs={name(n): d for n, d in packs.inputs.items()})
+
+    def _loaded(self, packs: MeetingPacks) -> MeetingPacks:
+        """The packs as read back: every file their render read by its full name in this content folder."""
+        return dataclasses.replace(packs, inputs={str(self._file(n)): d for n, d in packs.inputs.items()})
 
     def has(self, meeting: ResolvedMeeting, key: str) -> bool:
         """Whether the meeting's entry is stored under `key` with every file it read unchanged.
@@ -340,7 +401,7 @@ class RenderCache:
         if not current:
             return None
         self.kept.add(path)
-        return packs
+        return self._loaded(packs)
 
     def stale(self, meeting: ResolvedMeeting) -> MeetingPacks | None:
         """The packs last stored for a meeting, whatever its key now (page ranges and sizes, no bytes):
@@ -350,7 +411,7 @@ class RenderCache:
         if found is None:
             return None
         self.kept.add(found[0])
-        return found[2]
+        return self._loaded(found[2])
 
     def put(self, meeting: ResolvedMeeting, key: str, packs: MeetingPacks) -> None:
         """Store a meeting's render (whole or not at all: a temporary file moved into place)."""
@@ -359,7 +420,7 @@ class RenderCache:
         fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(encode_entry(key, packs))
+                handle.write(encode_entry(key, self._stored(packs)))
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

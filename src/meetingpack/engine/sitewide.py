@@ -77,7 +77,7 @@ from ..site import (
     wards_index,
 )
 from ..yamlpos import Positions
-from .cache import canonical, versions
+from .cache import canonical, place, versions
 
 FORMAT = 1
 
@@ -103,7 +103,7 @@ def described(value: Any, seen: set[str] | None = None) -> Any:
     if isinstance(value, Person):
         return ["person", value.id, value.name, value.councillor]
     if isinstance(value, DocumentSource):
-        return ["document", str(value.path), canonical(value.meta)]
+        return ["document", place(value.path), canonical(value.meta)]
     if isinstance(value, Positions):
         return None
     if is_dataclass(value) and not isinstance(value, type):
