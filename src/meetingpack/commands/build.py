@@ -27,13 +27,13 @@ from ..engine.sitewide import (
     private_pack_file,
     site_outputs,
 )
-from ..engine.state import BuildState, sources
+from ..engine.state import BuildState, cache_folder, sources
 from ..engine.tasks import PagesRecord, PageTasks, Plan, load_bundles, plan_meetings, save_bundles
 from ..errors import BuildError, Report
 from ..load import Project
 from ..members import build_register
 from ..opendata import meeting_json
-from ..publish import Published, beside, link_previous, load_published, output_lock, publish
+from ..publish import Published, link_previous, load_published, output_lock, publish
 from ..records import CommitteeRecords
 from ..render.pdf import MeetingPacks, render_packs
 from ..render.templates import make_environment
@@ -93,17 +93,6 @@ class AccessibilityCounts:
         """The meeting's PDFs (counted with its pages, so that the record of its pages carries them)."""
         self.counts["tagged_pdfs"] += len(packs.public) + len(packs.item_pdfs) + len(packs.document_pdfs)
         self.counts["pdf_appendices"] += sum(1 for i in meeting.items for d in i.public_documents if d.kind == "pdf")
-
-
-def cache_folder(out: Path, cache: Path | None = None) -> Path:
-    """Where the build cache is: `cache` if given, else `.<out>.cache` beside the output folder.
-
-    Never inside the output folder (it would be published, and replaced by each build).
-    """
-    folder = (cache if cache is not None else beside(out, "cache")).absolute()
-    if folder.resolve().is_relative_to(out.absolute().resolve()):
-        raise BuildError(f"the cache folder {cache} is inside the output folder {out}; put it beside it")
-    return folder
 
 
 def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], None] = lambda _: None,

@@ -271,8 +271,8 @@ class BuildState:
 def cache_folder(out: Path, cache: Path | None = None) -> Path:
     """Where the build cache is: `cache` if given, else `.<out>.cache` beside the output folder.
 
-    Never inside the output folder (it would be published, and replaced by each build).  The same rule
-    as commands/build.py's `cache_folder`, here for `up_to_date`, which must not import the renderers.
+    Never inside the output folder (it would be published, and replaced by each build).  Here, not in
+    commands/build.py, so that `up_to_date` finds it without importing the renderers.
     """
     folder = (cache if cache is not None else beside(out, "cache")).absolute()
     if folder.resolve().is_relative_to(out.absolute().resolve()):
