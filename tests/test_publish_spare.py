@@ -21,7 +21,6 @@ import pytest
 from meetingpack.engine import state
 from meetingpack.errors import BuildError
 from meetingpack.publish import SPARE, load_published, output_lock, publish
-from meetingpack.render.templates import make_environment, render_template
 from meetingpack.site import Output
 
 
@@ -172,19 +171,6 @@ def test_as_published_sees_a_file_touched_added_missing_or_replaced_by_a_link(tm
         site.publish(_build(ONE))
         record = load_published(site.cache / "published.json")
         assert state.as_published(site.out, record) and target.read_bytes() == saved
-
-
-def test_a_changed_template_is_seen_with_the_bytecode_cache(tmp_path: Path) -> None:
-    root, cache = tmp_path / "content", tmp_path / "cache"
-    (root / "templates").mkdir(parents=True)
-    template = root / "templates" / "note.html"
-    template.write_text("first {{ word }}", encoding="utf-8")
-    assert render_template(make_environment(root, bytecode=cache), "note.html", word="w") == "first w"
-    assert list(cache.rglob("*.cache"))  # compiled and kept
-    stat = template.stat()
-    template.write_text("again {{ word }}", encoding="utf-8")  # same size and time: only the bytes differ
-    os.utime(template, ns=(stat.st_atime_ns, stat.st_mtime_ns))
-    assert render_template(make_environment(root, bytecode=cache), "note.html", word="w") == "again w"
 
 
 def test_a_build_with_nothing_changed_does_not_load_the_renderers(tmp_path: Path) -> None:

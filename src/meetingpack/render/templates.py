@@ -9,7 +9,6 @@ quietly rendered as nothing.
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -61,16 +60,6 @@ class _ConfinedLoader(jinja2.FileSystemLoader):
         if not any(real.is_relative_to(Path(folder).resolve()) for folder in self.searchpath):
             raise BuildError(f"template '{template}' is a link to a file outside the templates folder ({real})")
         return source, filename, uptodate
-
-
-def _bytecode_cache(folder: Path, options: dict[str, object]) -> jinja2.BytecodeCache:
-    """Jinja's file cache of compiled templates in a subfolder of `folder` named by the options that shape
-    the compiled code (Jinja's own key is the template's name and file, its check the hash of its source,
-    and its header Jinja's and Python's versions)."""
-    shape = hashlib.sha256(json.dumps(options, sort_keys=True, default=str).encode()).hexdigest()[:16]
-    path = folder / f"jinja-{shape}"
-    path.mkdir(parents=True, exist_ok=True)
-    return jinja2.FileSystemBytecodeCache(str(path))
 
 
 class RecordingEnvironment(jinja2.Environment):
@@ -134,23 +123,25 @@ class RecordingEnvironment(jinja2.Environment):
         return self._digests[name]
 
 
-def make_environment(content_root: Path, bytecode: Path | None = None) -> RecordingEnvironment:
+def make_environment(content_root: Path) -> RecordingEnvironment:
     """A Jinja environment searching the content's templates, then the built-in ones.
 
-    With `bytecode` (a folder of the build cache), compiled templates are kept there and a template
-    is compiled again only when its source changed: compiling every template cost each build about
-    0.3 s.  Whoever can write that folder can run code in the build, as with any cache of compiled
-    code: keep it where the output is (the build cache is), never in a shared place.
+    Templates are compiled in memory, never kept compiled on disk: a file of compiled code in the
+    build cache would let whoever can write that folder run code in the build (Jinja's own
+    `FileSystemBytecodeCache` reads a pickle, then a code object), while compiling costs a build
+    at most a tenth of a second (the site's 19 templates; a meeting's render, 0.05 s of its
+    seconds).  See docs/performance.md, "Templates compiled on every build".
     """
     search = [content_root / "templates", builtin_templates()]
-    options: dict[str, Any] = {"autoescape": True, "undefined": jinja2.StrictUndefined, "trim_blocks": True,
-                               "lstrip_blocks": True, "keep_trailing_newline": True}
     filters = {"long_date": long_date, "clock": clock, "inline": _markdown_inline, "filesize": _filesize,
                "duration": _duration}
     env = RecordingEnvironment(
         loader=_ConfinedLoader([str(p) for p in search if p.is_dir()]),
-        bytecode_cache=None if bytecode is None else _bytecode_cache(bytecode, {**options, "filters": sorted(filters)}),
-        **options,
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
     )
     env.filters.update(filters)
     env.globals["search_path"] = [str(p) for p in search]
