@@ -93,3 +93,50 @@ def test_a_bundle_file_changed_by_hand_is_made_again(root: Path, tmp_path: Path)
     clean = tmp_path / "clean"
     build_project(root, clean, jobs=1, clean=True, cache=tmp_path / "clean-cache")
     assert _tree(out) == _tree(clean)
+
+
+def _edit(root: Path, old: str, new: str) -> None:
+    text = (root / PAPER).read_text(encoding="utf-8")
+    assert old in text
+    (root / PAPER).write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_an_unchanged_bundle_left_in_the_spare_tree_is_not_linked_again(root: Path, tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """From the third build on, the staging folder is the tree of the build before the last (publish.py's
+    spare): the board's bundle, unchanged since, is already there as the very files published, and stays."""
+    from meetingpack import publish
+
+    mine = tmp_path / "content"
+    shutil.copytree(root, mine)
+    out = tmp_path / "build"
+    build_project(mine, out, jobs=1)
+    _edit(mine, "within its budget", "within its revised budget")
+    build_project(mine, out, jobs=1)
+    board = {p: p.stat().st_ino for p in (out / "site/pagefind/board").rglob("*") if p.is_file()}
+    linked: list[str] = []
+    real = publish.os.link
+    monkeypatch.setattr(publish.os, "link", lambda src, dst, **kw: linked.append(str(dst)) or real(src, dst, **kw))
+    _edit(mine, "within its revised budget", "within its amended budget")
+    build_project(mine, out, jobs=1)
+    assert not [p for p in linked if "/pagefind/board/" in p]
+    assert board == {p: p.stat().st_ino for p in (out / "site/pagefind/board").rglob("*") if p.is_file()}
+    clean = tmp_path / "clean"
+    build_project(mine, clean, jobs=1, clean=True, cache=tmp_path / "clean-cache")
+    assert _tree(out) == _tree(clean)
+
+
+def test_a_deleted_committees_bundle_left_in_the_spare_tree_is_not_published(root: Path, tmp_path: Path) -> None:
+    mine = tmp_path / "content"
+    shutil.copytree(root, mine)
+    out = tmp_path / "build"
+    build_project(mine, out, jobs=1)
+    _edit(mine, "within its budget", "within its revised budget")
+    build_project(mine, out, jobs=1)
+    shutil.rmtree(mine / "board")
+    build_project(mine, out, jobs=1)
+    assert not (out / "site/pagefind/board").exists()
+    clean = tmp_path / "clean"
+    build_project(mine, clean, jobs=1, clean=True, cache=tmp_path / "clean-cache")
+    assert _tree(out) == _tree(clean)
+    assert sorted(p.name for p in (out / "site/pagefind").iterdir()) == ["councillors", "panel"]

@@ -305,6 +305,17 @@ def link_previous(previous: Published, out_dir: Path, stage: Path, path: str, di
     if old is None:
         return False
     target = stage / path
+    try:
+        # kept in the spare tree (publish's `keep`): already this very file (a link to it, unchanged for two
+        # builds: nothing to do), or the one of the build before, replaced
+        there, here = os.lstat(target), os.lstat(old)
+        if stat.S_ISREG(there.st_mode) and (there.st_ino, there.st_dev) == (here.st_ino, here.st_dev):
+            return True
+        os.unlink(target)
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return False
     target.parent.mkdir(parents=True, exist_ok=True)
     try:
         os.link(old, target, **_NO_FOLLOW)
@@ -316,6 +327,25 @@ def link_previous(previous: Published, out_dir: Path, stage: Path, path: str, di
             return False
         target.write_bytes(data)
     return True
+
+
+def _drop_unclaimed(stage: Path, paths: set[str]) -> None:
+    """Remove files kept in the spare for `finish` that it did not put back (a deleted committee's search
+    bundle, say), and the folders they leave empty: only what this build made is published."""
+    for path in sorted(paths, reverse=True):
+        if not _safe(path):
+            continue
+        try:
+            os.unlink(stage / path)
+        except (FileNotFoundError, IsADirectoryError):  # gone, or made again by `finish` as a folder
+            pass
+        parent = path.rpartition("/")[0]
+        while parent:
+            try:
+                os.rmdir(stage / parent)
+            except OSError:  # not empty (or gone): its files are this build's
+                break
+            parent = parent.rpartition("/")[0]
 
 
 def _safe(path: str) -> bool:
@@ -411,8 +441,14 @@ class _Stage:
 
     def sweep(self, keep: set[str]) -> None:
         """Remove from the spare every file not in `keep` and every folder that holds none of them."""
+        for path in keep:
+            if self.found.get(path, ("", 0))[0] == "f":  # a file kept as the spare has it: so are its folders
+                parent = path.rpartition("/")[0]
+                while parent not in self.folders and self.found.get(parent, ("", 0))[0] == "d":
+                    self.folders.add(parent)
+                    parent = parent.rpartition("/")[0]
         for path in sorted(self.found):
-            if path in self.found and path not in keep and path not in self.folders:
+            if path in self.found and path not in self.folders and (path not in keep or self.found[path][0] != "f"):
                 self._clear(path)
         self.found = {}
 
@@ -487,7 +523,7 @@ def _spare(index: Path | None, out_dir: Path, link: bool) -> Path | None:
 
 def publish(outputs: Iterable[Output], out_dir: Path,
             finish: Callable[[Path, Published], dict[str, str] | None] | None = None,
-            index: Path | None = None, link: bool = True) -> int:
+            index: Path | None = None, link: bool = True, keep: Iterable[str] = ()) -> int:
     """Write every output into a staging folder, then exchange it with `out_dir`. Returns the file count.
 
     `finish` runs on the staging folder once every output is written and before the swap (the
@@ -498,7 +534,10 @@ def publish(outputs: Iterable[Output], out_dir: Path,
     unchanged archive is not written again; and the staging folder is the cache's spare tree, kept
     from the build before (`_Stage`), so that a file unchanged for two builds costs one stat.  The index records each published file's hash,
     size and time; a file changed since (by hand, say) is written afresh.  `link=False` writes
-    every file (pack build --clean) and records them for the next build.
+    every file (pack build --clean) and records them for the next build.  `keep` names files that are
+    not outputs but that `finish` may put back as they were (the search bundles' files of the last
+    build, by `link_previous`): left in the spare tree for it, so that an unchanged one costs a stat;
+    `finish` must put back or remove each of them, since what it leaves is published.
     """
     out_dir = out_dir.resolve()
     out_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -519,12 +558,13 @@ def publish(outputs: Iterable[Output], out_dir: Path,
                 raise BuildError(f"two outputs would be written to {output.path}")
             seen.add(output.path)
             published[output.path] = _write(staged, output)
-        staged.sweep(seen)  # before `finish`: what it reads (the pages) is this build's and nothing else
-        if finish is not None:
-            for path, digest in (finish(stage, published) or {}).items():
-                # recorded like every other output: the next build links what is unchanged
-                st = os.lstat(stage / path)
-                published[path] = (digest, st.st_size, st.st_mtime_ns)
+        staged.sweep(seen | set(keep))  # before `finish`: what it reads (the pages) is this build's
+        finished: dict[str, str] = (finish(stage, published) or {}) if finish is not None else {}
+        for path, digest in finished.items():
+            # recorded like every other output: the next build links what is unchanged
+            st = os.lstat(stage / path)
+            published[path] = (digest, st.st_size, st.st_mtime_ns)
+        _drop_unclaimed(stage, set(keep) - seen - finished.keys())
         os.chmod(stage, 0o755)
         with _signals_held():  # so that `replaced` says the truth when a stop comes
             try:

@@ -236,7 +236,8 @@ def _build(checked: Checked, out: Path, progress: Reporter, jobs: int | None, ca
             progress.step("search index", slug, reused=last.get(slug) is made.get(slug))
         return {path: digest for bundle in made.values() for path, digest in bundle.files}
 
-    files = publish(outputs, out, finish=search_index, index=index, link=cache.use)
+    files = publish(outputs, out, finish=search_index, index=index, link=cache.use,
+                    keep={path for bundle in last.values() for path, _ in bundle.files})
     save_bundles(searched, made)
     tasks.save()
     site_tasks.save()
