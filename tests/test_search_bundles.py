@@ -12,7 +12,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -140,3 +143,24 @@ def test_a_deleted_committees_bundle_left_in_the_spare_tree_is_not_published(roo
     build_project(mine, clean, jobs=1, clean=True, cache=tmp_path / "clean-cache")
     assert _tree(out) == _tree(clean)
     assert sorted(p.name for p in (out / "site/pagefind").iterdir()) == ["councillors", "panel"]
+
+
+def test_bundles_made_side_by_side_are_the_bundles_made_one_by_one(root: Path, tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """With two cores the bundles are made by two Pagefind processes at once, each started directly
+    (not through `python -m pagefind`); the bytes are those of one at a time."""
+    commands: list[list[str]] = []
+    real = subprocess.run
+
+    def recorded(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
+        if "--site" in command:
+            commands.append(command)
+        return real(command, **kwargs)  # type: ignore[call-overload,no-any-return]
+
+    monkeypatch.setattr(search.subprocess, "run", recorded)
+    build_project(root, tmp_path / "two", jobs=2, clean=True, cache=tmp_path / "two-cache")
+    monkeypatch.undo()
+    assert len(commands) == 3 and all(c[0] != sys.executable and os.access(c[0], os.X_OK) for c in commands)
+    build_project(root, tmp_path / "one", jobs=1, clean=True, cache=tmp_path / "one-cache")
+    two, one = _tree(tmp_path / "two" / "site" / "pagefind"), _tree(tmp_path / "one" / "site" / "pagefind")
+    assert two == one and len(one) > 10

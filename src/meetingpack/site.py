@@ -24,6 +24,8 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from .engine.bodies import markdown as kept_markdown
+from .engine.derived import derived
 from .errors import BuildError
 from .exempt import exempt_notice
 from .load import CommitteeSource, DocumentSource, Project
@@ -190,7 +192,7 @@ def _document_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Ite
     doc_id = f"{item.slug}-{doc.slug}" if item is not None else ""
     rendered = render_document(env, meeting, doc, id_prefix="", image_src=lambda src: quote(src),
                                link=_site_links(meeting, doc, path), page_markers=packs.page_markers.get(doc_id, {}),
-                               topic_links=topic_links or {}, link_root=_root(path))
+                               topic_links=topic_links or {}, link_root=_root(path), markdown=kept_markdown)
     cut = packs.document_pdfs.get(doc_id)
     title, body = split_title(rendered.html)
     out.append(_page(env, path, "site/document.html", site=meeting.site, meeting=meeting, doc=doc, item=item,
@@ -216,7 +218,7 @@ def split_title(html: str) -> tuple[Markup, Markup]:
 def _version_html(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Document, path: str) -> str:
     """A version of a paper rendered for the website (without page markers: its pages are not the pack's)."""
     return render_document(env, meeting, doc, id_prefix="", image_src=lambda src: quote(src),
-                           link=_site_links(meeting, doc, path), link_root=_root(path)).html
+                           link=_site_links(meeting, doc, path), link_root=_root(path), markdown=kept_markdown).html
 
 
 def _revision_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Item, doc: Document) -> list[Output]:
@@ -238,7 +240,7 @@ def _revision_pages(env: jinja2.Environment, meeting: ResolvedMeeting, item: Ite
         revision = link.revision
         page = f"{meeting.url_path}/{link.earlier_in_meeting}"
         rendered = render_document(env, meeting, revision.earlier, id_prefix="", image_src=lambda src: quote(src),
-                                   link=_site_links(meeting, revision.earlier, page), link_root=_root(page))
+                                   link=_site_links(meeting, revision.earlier, page), link_root=_root(page), markdown=kept_markdown)
         title, body = split_title(rendered.html)
         out.append(_page(env, page, "site/document.html", site=meeting.site, meeting=meeting, doc=doc, item=item,
                          title=title, body=body, headings=[h for h in rendered.headings if h.level == 2],
@@ -286,6 +288,13 @@ def pdf_text_path(meeting: ResolvedMeeting, item: Item, doc: Document) -> str:
     return f"{meeting.url_path}/{item.slug}/{doc.slug}/index.html"
 
 
+def _converted(path: Path) -> tuple[tuple[str, ...], ...]:
+    """The paragraphs of each page of the PDF at `path`, kept in the build cache (engine/derived.py): a change
+    to a site template renders every page again, but need not read every appendix again."""
+    return derived("pdf-text", path, lambda: pdf_text(path), lambda pages: [list(p) for p in pages],
+                   lambda v: tuple(tuple(str(paragraph) for paragraph in page) for page in v))
+
+
 def pdf_text_page(env: jinja2.Environment, meeting: ResolvedMeeting, item: Item, doc: Document,
                   packs: MeetingPacks) -> Output:
     """The web page of a public existing PDF: its text, converted from the PDF and marked as such.
@@ -297,7 +306,7 @@ def pdf_text_page(env: jinja2.Environment, meeting: ResolvedMeeting, item: Item,
     return _page(env, path, "site/document.html", site=meeting.site, meeting=meeting, doc=doc, item=item,
                  title=Markup("<h1>{}</h1>").format(doc.heading), versions=(), version=None,
                  body="", headings=[], pages=pages, pdf=None, pdf_name=f"../{doc.slug}.pdf",
-                 converted=pdf_text(doc.source.path), pdf_size=len(published_bytes(doc.source.path)))
+                 converted=_converted(doc.source.path), pdf_size=len(published_bytes(doc.source.path)))
 
 
 def render_meeting_site(env: jinja2.Environment, meeting: ResolvedMeeting, packs: MeetingPacks,

@@ -17,8 +17,10 @@ from typing import Any
 
 import jinja2
 
+from ..engine.bodies import BodyStore, bodies_in, in_meeting
 from ..engine.cache import RenderCache, keys_within, versions
 from ..engine.checks import CheckCache
+from ..engine.derived import DerivedStore, derived_in
 from ..engine.executor import RenderPool, default_jobs, render_all
 from ..engine.sitewide import (
     SiteInputs,
@@ -129,7 +131,8 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
                                    reused=last.meetings, unchanged=True)
     # The render workers start before the content is loaded, so that none of them holds its model.
     with RenderPool(default_jobs() if jobs is None else jobs) as pool:
-        memo = CheckCache(folder / "checks", json.dumps(versions(), sort_keys=True), use=not clean)
+        version = json.dumps(versions(), sort_keys=True)
+        memo = CheckCache(folder / "checks", version, use=not clean)
         checked = checked_project(source, memo)
         for name, why in memo.rejected:
             reporter(f"check cache entry {name} not used: {why}")
@@ -139,10 +142,13 @@ def build_project(source: Path, out: Path, progress: Reporter | Callable[[str], 
         # The lock comes after the checks: a build with errors writes nothing, not even the lock file.
         with output_lock(out, wait=wait, say=notice or reporter):
             memo.flush()
-            with keys_within(source):
+            with keys_within(source), derived_in(DerivedStore(folder / "derived", version, use=not clean)) as kept, \
+                    bodies_in(BodyStore(folder / "bodies", version, use=not clean)) as bodies:
                 result = _build(checked, out, reporter, pool.jobs, RenderCache(folder, use=not clean, root=source),
                                 pages_first, pool)
             memo.prune()
+            kept.prune(digest for digest, _ in state.hashes.seen.values())
+            bodies.prune(meeting.url_path for meeting in checked.meetings)
             if not result.pending:
                 state.save(digest, report.diagnostics, result.meetings, result.files, out)
             else:
@@ -231,7 +237,8 @@ def _build(checked: Checked, out: Path, progress: Reporter, jobs: int | None, ca
 
         if plan.stale:  # a pages-first build (pack serve): the last bundles, linked; the whole build after it makes new ones
             made.update({slug: b for slug, b in last.items() if slug in pages and all(link(p, d) for p, d in b.files)})
-        made.update(index_bundles(stage, {slug: listed for slug, listed in pages.items() if slug not in made}, last, link))
+        made.update(index_bundles(stage, {slug: listed for slug, listed in pages.items() if slug not in made}, last, link,
+                                  jobs))
         for slug in committees:
             progress.step("search index", slug, reused=last.get(slug) is made.get(slug))
         return {path: digest for bundle in made.values() for path, digest in bundle.files}
@@ -263,8 +270,9 @@ def _meeting_outputs(env: jinja2.Environment, meeting: ResolvedMeeting, packs: M
     if packs.members is not None:
         # Exempt papers go only into build/private/, never under site/ (Schedule 12A).
         outputs.append(Output(private_pack_file(meeting), packs.members.pdf))
-    outputs += [Output("site/" + o.path, o.data, o.source)
-                for o in [*render_meeting_site(env, meeting, packs, records), meeting_json(meeting, packs)]]
+    with in_meeting(meeting.url_path):
+        outputs += [Output("site/" + o.path, o.data, o.source)
+                    for o in [*render_meeting_site(env, meeting, packs, records), meeting_json(meeting, packs)]]
     outputs = [_with_digest(o) for o in outputs]
     counts = AccessibilityCounts()
     for output in outputs:

@@ -16,7 +16,12 @@ made again only when its committee's pages changed (search.py).
 - `tasks.py`: a meeting's pages, keyed by the packs' key, the site templates
   and the part of the committee's records they show; the plan of which tasks
   of a build must run;
-- `executor.py`: the packs that must be rendered, in worker processes.
+- `executor.py`: the packs that must be rendered, in worker processes;
+- `bodies.py`: the HTML of each paper's Markdown, kept by its meeting's pages
+  task with the answers its links were given, so that a template change
+  renders pages without rendering Markdown again;
+- `derived.py`: what is derived from one file's bytes alone (the text of a
+  PDF appendix), kept by the file's hash.
 
 commands/build.py runs them in that order (docs/architecture.md draws the graph).
 """

@@ -21,7 +21,7 @@ from ..exempt import exempt_notice
 from ..load import DocumentSource
 from ..members import printed_names
 from ..resolve import Document, ResolvedMeeting, year_label
-from .markdown import Heading, Image, LinkTarget, Options, Resolution, render_markdown
+from .markdown import Heading, Image, LinkTarget, Options, Rendered, Resolution, render_markdown
 from .templates import render_template
 
 TEMPLATE_ANCHORS = frozenset({"title", "present", "also-in-attendance", "apologies", "background-papers",
@@ -44,20 +44,22 @@ class RenderedDocument:
 def render_document(env: jinja2.Environment, meeting: ResolvedMeeting, doc: Document, *, id_prefix: str,
                     image_src: Callable[[str], str], link: Callable[[str], LinkTarget] = LinkTarget,
                     page_markers: dict[str, int] | None = None, heading_level: int = 1,
-                    in_pack: bool = False, topic_links: dict | None = None, link_root: str = "") -> RenderedDocument:
+                    in_pack: bool = False, topic_links: dict | None = None, link_root: str = "",
+                    markdown: Callable[[str, Options], Rendered] = render_markdown) -> RenderedDocument:
     """The document's full HTML (header, body, sign-off) as an escaped-safe fragment.
 
     `link` decides where each link goes (cross references differ in the pack and on the website);
     `page_markers` places "Page N" markers in the website's view of a document (block id -> page);
     `in_pack` says the document is printed in a pack (minutes there are always the draft for approval);
     `topic_links` links a work plan's topics to the agenda items that carry them (site-relative paths,
-    prefixed with `link_root`).
+    prefixed with `link_root`); `markdown` renders the body (the website's pages task keeps its bodies:
+    engine/bodies.py).
     """
     source = doc.source
     if not isinstance(source, DocumentSource):
         raise TypeError("existing PDF appendices have no HTML body")
     meta = source.meta
-    rendered = render_markdown(source.body, Options(
+    rendered = markdown(source.body, Options(
         id_prefix=id_prefix,
         number_paragraphs=isinstance(meta, model.ReportMeta),
         minute_start=doc.minute_start if isinstance(meta, model.MinutesMeta) else None,
