@@ -35,7 +35,6 @@ import dataclasses
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -44,6 +43,7 @@ from typing import Any
 
 from ..render.markdown import Options, Rendered, render_markdown
 from .checks import decode_analysis, encode_analysis
+from .state import keep_file
 
 FORMAT = 1
 
@@ -120,18 +120,7 @@ class BodyStore:
     def _write(self, meeting: _Meeting) -> None:
         data = _json({"format": FORMAT, "version": self.version, "sum": hashlib.sha256(_json(meeting.used)).hexdigest(),
                       "entries": meeting.used})
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=self.folder)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp, meeting.file)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            return  # a cache that cannot be written costs time next build, never a failed build
+        keep_file(meeting.file, data)
 
     def markdown(self, meeting: _Meeting, text: str, options: Options) -> Rendered:
         plain, callables = _fields(options)

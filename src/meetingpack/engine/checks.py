@@ -44,13 +44,13 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TypeVar
 
 from ..render.markdown import Heading, Image, Link, Rendered, Resolution
 from ..yamlpos import Positions
+from .state import keep_file
 
 MAGIC = b"meetingpack-checks 2\n"
 """First line of every store: which program and format wrote it."""
@@ -268,25 +268,11 @@ class CheckCache:
         for group, now in self._now.items():
             if group in self._dirty or now.keys() != self._stored[group].keys():
                 body = b"".join(key.encode("ascii") + b" " + value + b"\n" for key, value in sorted(now.items()))
-                self._store(self._path(group), MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
+                keep_file(self._path(group), MAGIC + hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
         self.pending.clear()
         self._now.clear()
         self._stored.clear()
         self._dirty.clear()
-
-    def _store(self, path: Path, data: bytes) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            return  # a cache that cannot be written costs time next build, never a failed build
 
     def memo(self, kind: str, text: str, args: tuple[object, ...], compute: Callable[[], T],
              encode: Callable[[T], Any], decode: Callable[[Any], T], path: Path | None = None) -> T:

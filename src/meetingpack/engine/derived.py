@@ -20,14 +20,13 @@ import contextvars
 import hashlib
 import json
 import os
-import tempfile
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .state import file_sha256
+from .state import file_sha256, keep_file
 
 T = TypeVar("T")
 
@@ -70,23 +69,9 @@ class DerivedStore:
         self.misses += 1
         result = compute()
         value = encode(result)
-        self._store(entry, _json({"version": version, "sum": hashlib.sha256(_json(value)).hexdigest(),
+        keep_file(entry, _json({"version": version, "sum": hashlib.sha256(_json(value)).hexdigest(),
                                   "value": value}))
         return result
-
-    def _store(self, path: Path, data: bytes) -> None:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as handle:
-                    handle.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            return  # a cache that cannot be written costs time next build, never a failed build
 
     def prune(self, digests: Iterable[str]) -> None:
         """Remove the entries of files whose bytes (`digests`: SHA-256 of every content file) are gone."""
