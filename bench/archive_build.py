@@ -291,7 +291,7 @@ def stopped_at_once(builds: list[Build], size: int) -> list[bool]:
 
 
 COMPARISON = ("meetingpack's wall includes starting Python, checking the content, the records, the search index "
-              "and publishing (packs reused from the cache); MkDocs's includes starting Python, reading the "
+              "and publishing (packs, and the HTML of each unchanged paper's Markdown, reused from the cache); MkDocs's includes starting Python, reading the "
               "front matter, making its navigation and its search index; each counts the HTML files it wrote "
               "(meetingpack: meeting, paper, listing and site pages; MkDocs: one page per Markdown paper and "
               "404.html)")
@@ -410,7 +410,7 @@ def verdicts(builds: list[Build], counts: dict[int, dict[str, int]], mkdocs_note
                                   ratios(builds, s, "clean-j1", "clean-j2"), lambda v: v >= SPEEDUP_TARGET,
                                   lambda v: v > 2.0))
         label = (f"{n} meetings: HTML at least {MKDOCS_TARGET:.0f} x MkDocs's pages per second on the same "
-                 "Markdown (template-change build: every page rendered, packs reused)")
+                 "Markdown (template-change build: every page rendered, packs and paper bodies reused)")
         if mkdocs_note and not by(builds, s, "mkdocs"):
             out.append(f"- {label}: not measured ({mkdocs_note})")
         else:

@@ -133,5 +133,5 @@ def test_report_compares_html_pages_per_second_with_mkdocs(tmp_path: Path) -> No
     assert f"round 1, no-change: 1.50 s | {nothing}" in text
     assert "stopped at once ('nothing changed since the last build') in 1 of 2 rounds" in text
     missing = "\n".join(bench.report([x for x in builds if x.kind != "mkdocs"], counts, "no network"))
-    assert "pages per second on the same Markdown (template-change build: every page rendered, packs reused): " \
+    assert "pages per second on the same Markdown (template-change build: every page rendered, packs and paper bodies reused): " \
            "not measured (no network)" in missing
