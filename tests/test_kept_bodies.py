@@ -160,7 +160,7 @@ def test_bad_entries_are_never_used(case: Case, monkeypatch: pytest.MonkeyPatch)
     version are all worked out again; the output is still that of a clean build (checked in `build`)."""
     (body_file,) = (case.cache / "bodies").glob("*.json")
     data = json.loads(body_file.read_text(encoding="utf-8"))
-    for entry in data["entries"].values():
+    for entry in data["value"].values():
         entry["html"] = entry["html"].replace("forecast", "FORGED")
     body_file.write_text(json.dumps(data), encoding="utf-8")
     (text_file,) = (case.cache / "derived").glob("pdf-text-*.json")

@@ -131,11 +131,8 @@ def index_bundles(stage: Path, pages: dict[str, list[tuple[str, str]]], last: di
                 files.append((path, hashlib.file_digest(handle, "sha256").hexdigest()))
         return Bundle(todo[committee], files)
 
-    if len(todo) > 1 and jobs > 1:
-        with ThreadPoolExecutor(max_workers=min(jobs, len(todo))) as threads:  # each waits on its process
-            made.update(zip(todo, threads.map(make, todo)))
-    else:
-        made.update((committee, make(committee)) for committee in todo)
+    with ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo)))) as threads:  # each waits on its process
+        made.update(zip(todo, threads.map(make, todo)))
     return dict(sorted(made.items()))
 
 

@@ -36,20 +36,16 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from ..render.markdown import Options, Rendered, render_markdown
 from .checks import decode_analysis, encode_analysis
-from .state import keep_file
+from .state import Stale, keep_file, seal, unseal, using
 
 FORMAT = 1
-
-
-def _json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=True, separators=(",", ":"), sort_keys=True).encode("ascii")
 
 
 def _plain(value: Any) -> Any:
@@ -102,29 +98,26 @@ class BodyStore:
         if not self.use:
             return {}
         try:
-            data = json.loads(file.read_bytes())
-            if data.get("format") != FORMAT or data.get("version") != self.version:
-                return {}
-            entries = data["entries"]
-            if hashlib.sha256(_json(entries)).hexdigest() != data.get("sum"):
-                raise ValueError("checksum does not match (truncated or corrupt)")
+            entries = unseal(file.read_bytes(), self._version)
             if not isinstance(entries, dict):
                 raise TypeError("entries are not a mapping")
             return entries
-        except FileNotFoundError:
+        except (FileNotFoundError, Stale):
             return {}
         except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
             self.rejected.append((file.name, str(exc) or type(exc).__name__))
             return {}
 
     def _write(self, meeting: _Meeting) -> None:
-        data = _json({"format": FORMAT, "version": self.version, "sum": hashlib.sha256(_json(meeting.used)).hexdigest(),
-                      "entries": meeting.used})
-        keep_file(meeting.file, data)
+        keep_file(meeting.file, seal(meeting.used, self._version))
+
+    @property
+    def _version(self) -> str:
+        return f"bodies {FORMAT}: {self.version}"
 
     def markdown(self, meeting: _Meeting, text: str, options: Options) -> Rendered:
         plain, callables = _fields(options)
-        digest = hashlib.sha256(_json([self.version, plain]))
+        digest = hashlib.sha256(json.dumps([self.version, plain], sort_keys=True).encode("utf-8"))
         digest.update(b"\0")
         digest.update(text.encode("utf-8", "surrogatepass"))
         key = digest.hexdigest()
@@ -170,14 +163,9 @@ _STORE: contextvars.ContextVar[BodyStore | None] = contextvars.ContextVar("bodie
 _MEETING: contextvars.ContextVar[_Meeting | None] = contextvars.ContextVar("bodies_meeting", default=None)
 
 
-@contextmanager
-def bodies_in(store: BodyStore) -> Iterator[BodyStore]:
+def bodies_in(store: BodyStore) -> AbstractContextManager[BodyStore]:
     """Inside the block, the pages tasks keep their papers' bodies in `store`."""
-    token = _STORE.set(store)
-    try:
-        yield store
-    finally:
-        _STORE.reset(token)
+    return using(_STORE, store)
 
 
 @contextmanager
@@ -190,11 +178,8 @@ def in_meeting(url_path: str) -> Iterator[None]:
         return
     file = store._file(url_path)
     meeting = _Meeting(file, store._read(file))
-    token = _MEETING.set(meeting)
-    try:
+    with using(_MEETING, meeting):
         yield
-    finally:
-        _MEETING.reset(token)
     if meeting.used.keys() != meeting.read.keys() or any(meeting.used[k] is not meeting.read[k] for k in meeting.used):
         store._write(meeting)
 

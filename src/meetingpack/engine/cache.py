@@ -48,7 +48,7 @@ from ..load import CommitteeSource, DocumentSource
 from ..render.pdf import MeetingPacks, PackFile, PageRange
 from ..resolve import ResolvedMeeting
 from ..yamlpos import Positions
-from .state import file_sha256, libraries, tool_files
+from .state import file_sha256, libraries, tool_files, using
 
 MAGIC = b"meetingpack-cache 1\n"
 """First line of every entry: which program and format wrote it."""
@@ -75,11 +75,8 @@ def keys_within(root: Path) -> Iterator[None]:
     not depend on where its folder is (tests/test_cache.py builds a moved copy against a clean build).
     Files outside the content folder (fonts, the built-in templates) keep their full names.
     """
-    token = _CONTENT.set(_prefixes(root))
-    try:
+    with using(_CONTENT, _prefixes(root)):
         yield
-    finally:
-        _CONTENT.reset(token)
 
 
 def place(path: Path | str) -> str:

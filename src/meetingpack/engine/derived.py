@@ -17,16 +17,14 @@ content; the folder is safe to delete, and `pack build --clean` reads none.
 from __future__ import annotations
 
 import contextvars
-import hashlib
-import json
 import os
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
-from .state import file_sha256, keep_file
+from .state import Stale, file_sha256, keep_file, seal, unseal, using
 
 T = TypeVar("T")
 
@@ -52,25 +50,18 @@ class DerivedStore:
         except OSError:
             return compute()
         entry = self.folder / f"{kind}-{digest}.json"
-        version = self.version
         if self.use:
             try:
-                data = json.loads(entry.read_bytes())
-                if data.get("version") == version:
-                    if hashlib.sha256(_json(data["value"])).hexdigest() != data.get("sum"):
-                        raise ValueError("checksum does not match (truncated or corrupt)")
-                    result = decode(data["value"])
-                    self.hits += 1
-                    return result
-            except FileNotFoundError:
+                result = decode(unseal(entry.read_bytes(), self.version))
+                self.hits += 1
+                return result
+            except (FileNotFoundError, Stale):
                 pass
             except (OSError, ValueError, TypeError, KeyError, AttributeError) as exc:
                 self.rejected.append((entry.name, str(exc) or type(exc).__name__))
         self.misses += 1
         result = compute()
-        value = encode(result)
-        keep_file(entry, _json({"version": version, "sum": hashlib.sha256(_json(value)).hexdigest(),
-                                  "value": value}))
+        keep_file(entry, seal(encode(result), self.version))
         return result
 
     def prune(self, digests: Iterable[str]) -> None:
@@ -86,21 +77,12 @@ class DerivedStore:
                 (self.folder / name).unlink(missing_ok=True)
 
 
-def _json(value: Any) -> bytes:
-    return json.dumps(value, ensure_ascii=True, separators=(",", ":"), sort_keys=True).encode("ascii")
-
-
 _STORE: contextvars.ContextVar[DerivedStore | None] = contextvars.ContextVar("derived", default=None)
 
 
-@contextmanager
-def derived_in(store: DerivedStore) -> Iterator[DerivedStore]:
+def derived_in(store: DerivedStore) -> AbstractContextManager[DerivedStore]:
     """Inside the block, `derived` keeps its values in `store`."""
-    token = _STORE.set(store)
-    try:
-        yield store
-    finally:
-        _STORE.reset(token)
+    return using(_STORE, store)
 
 
 def derived(kind: str, path: Path, compute: Callable[[], T], encode: Callable[[T], Any] = lambda v: v,

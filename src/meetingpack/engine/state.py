@@ -29,6 +29,7 @@ links unchanged files from.
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import json
 import os
@@ -36,12 +37,16 @@ import stat
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
+from typing import Any, TypeVar
 
 from ..errors import BuildError, Diagnostic
 from ..publish import Published, beside, load_published, output_lock
+
+T = TypeVar("T")
 
 FORMAT = 3
 """Version of the record's layout; a record of another format is ignored."""
@@ -58,6 +63,41 @@ Stat = tuple[int, int, int, int]
 
 def _stat_key(st: os.stat_result) -> Stat:
     return (st.st_size, st.st_mtime_ns, st.st_ino, st.st_ctime_ns)
+
+
+@contextmanager
+def using(var: contextvars.ContextVar[T], value: T) -> Iterator[T]:
+    """Inside the block, the context variable `var` is `value` (what the engine's stores are set by)."""
+    token = var.set(value)
+    try:
+        yield value
+    finally:
+        var.reset(token)
+
+
+def _json(value: Any) -> bytes:
+    return json.dumps(value, ensure_ascii=True, separators=(",", ":"), sort_keys=True).encode("ascii")
+
+
+class Stale(Exception):
+    """A sealed cache file of another version of the tool: not wrong, only not this build's."""
+
+
+def seal(value: Any, version: str) -> bytes:
+    """`value` (JSON) as a cache file: with the tool's `version` and a SHA-256 of the value (`unseal`)."""
+    return _json({"version": version, "sum": hashlib.sha256(_json(value)).hexdigest(), "value": value})
+
+
+def unseal(data: bytes, version: str) -> Any:
+    """The value of a file `seal` wrote.  Raises Stale for another version, ValueError (or TypeError,
+    KeyError) for a file that is not one or whose value does not match its checksum (truncated, corrupt,
+    edited): never a wrong value."""
+    sealed = json.loads(data)
+    if sealed.get("version") != version:
+        raise Stale(sealed.get("version"))
+    if hashlib.sha256(_json(sealed["value"])).hexdigest() != sealed.get("sum"):
+        raise ValueError("checksum does not match (truncated or corrupt)")
+    return sealed["value"]
 
 
 def keep_file(path: Path, data: bytes) -> None:
