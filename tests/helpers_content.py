@@ -10,6 +10,7 @@ for a real project: `content/panel/2026-01-12/meeting.yaml`.
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 import textwrap
 from collections.abc import Mapping
@@ -78,3 +79,10 @@ def replaced_copy(source: Path, tmp_path: Path, changes: Mapping[str, tuple[str,
         assert old in text, (relative, old)
         path.write_text(text.replace(old, new), encoding="utf-8")
     return root
+
+
+def tree(path: Path) -> dict[str, str]:
+    """Every file under `path`, by relative path, with the SHA-256 of its bytes: two builds are the same
+    when their trees are equal."""
+    return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(path.rglob("*")) if p.is_file()}

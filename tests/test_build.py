@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import html
 import re
 import shutil
@@ -10,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from conftest import EXAMPLE, Built
+from helpers_content import tree
 from pypdf import PdfReader
 
 from meetingpack.cli import main
@@ -108,30 +108,25 @@ def test_work_plan_appendix_is_rendered_from_the_yaml(built: Built) -> None:
     assert topic.split()[0] in texts
 
 
-def _tree(path: Path) -> dict[str, str]:
-    return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(path.rglob("*")) if p.is_file()}
-
-
 def test_builds_are_reproducible(built: Built, tmp_path: Path) -> None:
     from meetingpack.commands.build import build_project
 
     again = tmp_path / "again"
     build_project(EXAMPLE, again, jobs=1)  # `built` was made with -j 2: the number of processes changes nothing
-    assert _tree(again) == _tree(built.out)
+    assert tree(again) == tree(built.out)
 
 
 def test_failed_build_leaves_previous_output_byte_for_byte(built: Built, example_copy: Path, tmp_path: Path,
                                                            capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "build"
     shutil.copytree(built.out, out)
-    before = _tree(out)
+    before = tree(out)
     meeting = example_copy / "children-young-people" / LATER / "meeting.yaml"
     meeting.write_text(meeting.read_text().replace("date: 2026-03-02", "date: 2026-02-30"))
     assert main(["build", str(example_copy), "--out", str(out), "-q"]) == 1
     err = capsys.readouterr().err
     assert "meeting.yaml:" in err and "is not a valid date" in err and "unchanged" in err
-    assert _tree(out) == before
+    assert tree(out) == before
     assert not list(tmp_path.glob(".build.*")), "staging folder left behind"
 
 

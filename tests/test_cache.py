@@ -10,14 +10,13 @@ must have come from the cache.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import shutil
 from pathlib import Path
 
 import pikepdf
 import pytest
-from helpers_content import original, project
+from helpers_content import original, project, tree
 
 from meetingpack.commands.build import BuildResult, build_project
 from meetingpack.engine.cache import MAGIC
@@ -57,11 +56,6 @@ def _pdf(text: str) -> bytes:
     return out.getvalue()
 
 
-def _tree(path: Path) -> dict[str, str]:
-    return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(path.rglob("*")) if p.is_file()}
-
-
 class Archive:
     """A content folder, its output built incrementally, and a clean build to compare with after each change."""
 
@@ -93,7 +87,7 @@ class Archive:
         self.rounds += 1
         clean = self.tmp / f"clean-{self.rounds}"
         build_project(self.root, clean, jobs=1, clean=True, cache=self.tmp / f"clean-cache-{self.rounds}")
-        assert _tree(self.out) == _tree(clean)
+        assert tree(self.out) == tree(clean)
         shutil.rmtree(clean)
         return result
 
@@ -202,13 +196,13 @@ def test_a_renamed_meeting(archive: Archive) -> None:
     archive.edit("panel/2026-03-16/meeting.yaml", "2026-03-09", "2026-03-16")
     archive.edit("panel/2026-03-16/meeting.yaml", "issued_on: 2026-03-09", "issued_on: 2026-03-16")
     archive.check()
-    assert not any("2026-03-09" in p for p in _tree(archive.out))
+    assert not any("2026-03-09" in p for p in tree(archive.out))
 
 
 def test_a_deleted_meeting(archive: Archive) -> None:
     shutil.rmtree(archive.root / "panel/2026-03-16")
     result = archive.check()
-    assert result.meetings == 2 and not any("2026-03-16" in p for p in _tree(archive.out))
+    assert result.meetings == 2 and not any("2026-03-16" in p for p in tree(archive.out))
     entries = list((archive.tmp / ".build.cache/meetings").iterdir())
     assert len(entries) == 2  # the deleted meeting's entry is gone from the cache too
     assert all(p.stat().st_mode & 0o077 == 0 for p in entries)  # members' packs: readable by the owner only

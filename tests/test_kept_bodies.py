@@ -11,14 +11,13 @@ one content folder and one output folder.
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import json
 import shutil
 from collections import Counter
 from pathlib import Path
 
 import pytest
-from helpers_content import original, project
+from helpers_content import original, project, tree
 from weasyprint import HTML
 
 from meetingpack import site as site_module
@@ -66,11 +65,6 @@ LINKS = "\n\nSee [the fees report](report-fees.md) and [the forecast](appendix-b
 SURVEY_WORDS = "Forty-one premises answered the survey"
 
 
-def _tree(path: Path) -> dict[str, str]:
-    return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(path.rglob("*")) if p.is_file()}
-
-
 class Case:
     def __init__(self, tmp: Path) -> None:
         self.tmp = tmp
@@ -107,7 +101,7 @@ class Case:
         self.rounds += 1
         clean = self.tmp / f"clean-{self.rounds}"
         build_project(self.root, clean, jobs=1, clean=True, cache=self.tmp / f"clean-cache-{self.rounds}")
-        assert _tree(self.out) == _tree(clean)
+        assert tree(self.out) == tree(clean)
         shutil.rmtree(clean)
         shutil.rmtree(self.tmp / f"clean-cache-{self.rounds}")
         return rendered, len(read)

@@ -13,7 +13,6 @@ stop every render worker at once and leave the output as it was.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import os
 import shutil
 import signal
@@ -25,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from helpers_content import MINIMAL, project
+from helpers_content import MINIMAL, project, tree
 
 PYTHON = sys.executable
 MEETING = "panel/2026-01-12"
@@ -88,12 +87,6 @@ CHILD = textwrap.dedent('''
 ''').replace("{WATCHED}", WATCHED)
 
 
-def _tree(path: Path) -> dict[str, str]:
-    """Every file under `path`, by relative path, with the SHA-256 of its bytes."""
-    return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(path.rglob("*")) if p.is_file()}
-
-
 def _leftovers(out: Path) -> list[str]:
     """What lies beside the output folder other than itself, its lock file and its build cache."""
     return sorted(p.name for p in out.parent.iterdir()
@@ -117,7 +110,7 @@ def _generation(script: Path, tmp_path: Path, gen: str, files: int) -> dict[str,
     ref = tmp_path / "ref" / gen
     done = _publish(script, ref, gen, files=files)
     assert done.returncode == 0, done.stderr
-    return _tree(ref)
+    return tree(ref)
 
 
 def _steps(script: Path, tmp_path: Path, mode: str = "exchange") -> int:
@@ -140,13 +133,13 @@ def test_publish_killed_before_and_after_each_step_leaves_the_previous_or_the_ne
         done = _publish(script, out, new, kill_at=kill_at)
         assert done.returncode == -signal.SIGKILL, (kill_at, done.stdout, done.stderr)
         killed += 1
-        tree = _tree(out) if out.is_dir() else {}
-        assert tree in (trees[current], trees[new]), f"killed at step {kill_at}: the output is neither build"
-        current = new if tree == trees[new] else current
+        found = tree(out) if out.is_dir() else {}
+        assert found in (trees[current], trees[new]), f"killed at step {kill_at}: the output is neither build"
+        current = new if found == trees[new] else current
     assert killed == steps
     # The next publish removes what the killed ones left, and only that.
     assert _publish(script, out, "one").returncode == 0
-    assert _tree(out) == trees["one"]
+    assert tree(out) == trees["one"]
     assert _leftovers(out) == []
 
 
@@ -167,14 +160,14 @@ def test_publish_killed_at_spread_times_leaves_the_previous_or_the_new_output(tm
         time.sleep(duration * fraction)
         process.kill()
         process.communicate(timeout=30)
-        tree = _tree(out)
-        assert tree in (trees[current], trees[new]), f"killed at {fraction:.0%} of a publish: neither build"
-        current = new if tree == trees[new] else current
+        found = tree(out)
+        assert found in (trees[current], trees[new]), f"killed at {fraction:.0%} of a publish: neither build"
+        current = new if found == trees[new] else current
         left_behind += bool(_leftovers(out))
     assert left_behind, "no kill came while the staging folder was there: the test proves nothing"
     new = "two" if current == "one" else "one"
     assert _publish(script, out, new, files=files).returncode == 0
-    assert _tree(out) == trees[new] and _leftovers(out) == []
+    assert tree(out) == trees[new] and _leftovers(out) == []
 
 
 def test_without_an_exchange_a_killed_publish_loses_nothing_the_next_build_cannot_put_back(tmp_path: Path) -> None:
@@ -194,10 +187,10 @@ def test_without_an_exchange_a_killed_publish_loses_nothing_the_next_build_canno
         if lost:  # killed between the two renames: the previous build waits beside it
             window += 1
             olds = [p for p in out.parent.iterdir() if p.name.startswith(".build.old-")]
-            assert [_tree(p) for p in olds] == [trees["one"]]
+            assert [tree(p) for p in olds] == [trees["one"]]
         said: list[str] = []
         with output_lock(out, say=said.append):
-            assert _tree(out) == trees["one"] if lost else _tree(out) in (trees["one"], trees["two"])
+            assert tree(out) == trees["one"] if lost else tree(out) in (trees["one"], trees["two"])
             if lost:
                 assert said[0] == f"put back {olds[0].name} as build: a build was stopped while replacing it"
             assert _leftovers(out) == []
@@ -291,7 +284,7 @@ def references(tmp_path_factory: pytest.TempPathFactory) -> References:
         rest.append(time.monotonic() - began)
         assert code == 0, err
     outs = {gen: tmp_path / "ref" / gen / "build" for gen in contents}
-    trees = {gen: _tree(out) for gen, out in outs.items()}
+    trees = {gen: tree(out) for gen, out in outs.items()}
     assert trees["one"] != trees["two"]
     return References(contents, trees, outs, min(rest))
 
@@ -320,12 +313,12 @@ def test_builds_killed_at_spread_moments_leave_a_complete_output_and_the_next_bu
         for name in left:  # what the build before left, e.g. the previous tree with the members' pack in it
             assert f"pack build: removed {name}, left by a build that was stopped" in err
         left = _leftovers(out)
-        tree = _tree(out)
-        assert tree in (trees[current], trees[new]), f"build killed at {moment}: the output is neither build"
-        outcomes.append((moment, "new" if tree == trees[new] else "previous", _leftovers(out)))
+        found = tree(out)
+        assert found in (trees[current], trees[new]), f"build killed at {moment}: the output is neither build"
+        outcomes.append((moment, "new" if found == trees[new] else "previous", _leftovers(out)))
         if moment == "step 4":  # just after the exchange: the previous tree is the cache's spare, whole
-            assert _tree(out.parent / ".build.cache" / "spare") == trees[current]
-        current = new if tree == trees[new] else current
+            assert tree(out.parent / ".build.cache" / "spare") == trees[current]
+        current = new if found == trees[new] else current
     assert [o[1] for o in outcomes[1:]] == ["previous", "new", "new"], outcomes
     # The exchange puts the previous tree in the build cache (the spare the next build fills in place),
     # not beside the output: a kill after it leaves nothing to clear up there.
@@ -333,7 +326,7 @@ def test_builds_killed_at_spread_moments_leave_a_complete_output_and_the_next_bu
     new = "two" if current == "one" else "one"
     code, err = _finish(_build(contents[new], out))
     assert code == 0, err
-    assert _tree(out) == trees[new]
+    assert tree(out) == trees[new]
     assert _leftovers(out) == []
     for name in left:
         assert f"pack build: removed {name}, left by a build that was stopped" in err
@@ -401,7 +394,7 @@ def test_concurrent_builds_of_one_output_wait_for_each_other_and_both_end_well(
     results = [_finish(p) for p in builds]
     for code, err in results:
         assert code == 0 and "internal error" not in err, err
-    assert _tree(out) in (references.trees["one"], references.trees["two"])
+    assert tree(out) in (references.trees["one"], references.trees["two"])
     assert _leftovers(out) == []
 
 
@@ -452,7 +445,7 @@ def test_a_stopped_build_stops_every_worker_at_once(tmp_path: Path, signum: sign
     out = tmp_path / "site" / "build"
     out.mkdir(parents=True)
     (out / "manifest.json").write_text('{"previous": true}\n')
-    before = _tree(out)
+    before = tree(out)
     process = _build(content, out, "-j", "2")
     workers: set[int] = set()
     deadline = time.monotonic() + 60
@@ -475,7 +468,7 @@ def test_a_stopped_build_stops_every_worker_at_once(tmp_path: Path, signum: sign
             if _running(pid):
                 os.kill(pid, signal.SIGKILL)
     assert still == [], f"workers still running {time.monotonic() - stopped:.1f} s after {signum.name}"
-    assert _tree(out) == before
+    assert tree(out) == before
     if signum == signal.SIGKILL:
         assert process.returncode == -signal.SIGKILL
         return

@@ -9,19 +9,13 @@ with HarfBuzz-subset switched off and the clock moved on between them.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from pathlib import Path
 
 import pytest
-from helpers_content import project
+from helpers_content import project, tree
 
 from meetingpack.commands.build import build_project
-
-
-def _tree(path: Path) -> dict[str, str]:
-    return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(path.rglob("*")) if p.is_file()}
 
 
 def test_same_bytes_without_harfbuzz_subset(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,6 +30,6 @@ def test_same_bytes_without_harfbuzz_subset(tmp_path: Path, monkeypatch: pytest.
     monkeypatch.setattr(fontTools.misc.timeTools.time, "time", lambda: later)
     monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
     build_project(root, tmp_path / "second", jobs=1)
-    first, second = _tree(tmp_path / "first"), _tree(tmp_path / "second")
+    first, second = tree(tmp_path / "first"), tree(tmp_path / "second")
     assert sum(name.endswith(".pdf") for name in first) >= 4
     assert first == second

@@ -14,7 +14,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers_content import check, original, project
+from helpers_content import check, original, project, tree
 from pypdf import PdfReader
 
 SCENARIO = Path(__file__).parent / "projects" / "revisions"
@@ -253,14 +253,9 @@ def test_check_refuses_an_earlier_pdf_that_cannot_be_published(tmp_path: Path) -
 
 
 def test_an_edited_earlier_version_builds_incrementally_as_from_nothing(tmp_path: Path) -> None:
-    import hashlib
     import shutil
 
     from meetingpack.commands.build import build_project
-
-    def tree(path: Path) -> dict[str, str]:
-        return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
-                for p in sorted(path.rglob("*")) if p.is_file()}
 
     root = tmp_path / "content"
     shutil.copytree(SCENARIO, root)

@@ -10,7 +10,6 @@ bundle, and the search page merges them all.
 from __future__ import annotations
 
 import gzip
-import hashlib
 import json
 import os
 import shutil
@@ -19,17 +18,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from helpers_content import project
+from helpers_content import project, tree
 
 from meetingpack import search
 from meetingpack.commands.build import build_project
 
 PAPER = "panel/2026-01-12/report-budget.md"
-
-
-def _tree(path: Path) -> dict[str, str]:
-    return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(path.rglob("*")) if p.is_file()}
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +74,7 @@ def test_a_change_re_indexes_its_own_committee_only(root: Path, tmp_path: Path, 
         assert board == {p: p.stat().st_ino for p in (out / "site/pagefind/board").rglob("*") if p.is_file()}
         clean = tmp_path / "clean"
         build_project(root, clean, jobs=1, clean=True, cache=tmp_path / "clean-cache")
-        assert _tree(out) == _tree(clean)
+        assert tree(out) == tree(clean)
         assert any(b"revised" in gzip.decompress(f.read_bytes())
                    for f in (out / "site/pagefind/panel/fragment").iterdir())
     finally:
@@ -95,7 +89,7 @@ def test_a_bundle_file_changed_by_hand_is_made_again(root: Path, tmp_path: Path)
     build_project(root, out, jobs=1)
     clean = tmp_path / "clean"
     build_project(root, clean, jobs=1, clean=True, cache=tmp_path / "clean-cache")
-    assert _tree(out) == _tree(clean)
+    assert tree(out) == tree(clean)
 
 
 def _edit(root: Path, old: str, new: str) -> None:
@@ -126,7 +120,7 @@ def test_an_unchanged_bundle_left_in_the_spare_tree_is_not_linked_again(root: Pa
     assert board == {p: p.stat().st_ino for p in (out / "site/pagefind/board").rglob("*") if p.is_file()}
     clean = tmp_path / "clean"
     build_project(mine, clean, jobs=1, clean=True, cache=tmp_path / "clean-cache")
-    assert _tree(out) == _tree(clean)
+    assert tree(out) == tree(clean)
 
 
 def test_a_deleted_committees_bundle_left_in_the_spare_tree_is_not_published(root: Path, tmp_path: Path) -> None:
@@ -141,7 +135,7 @@ def test_a_deleted_committees_bundle_left_in_the_spare_tree_is_not_published(roo
     assert not (out / "site/pagefind/board").exists()
     clean = tmp_path / "clean"
     build_project(mine, clean, jobs=1, clean=True, cache=tmp_path / "clean-cache")
-    assert _tree(out) == _tree(clean)
+    assert tree(out) == tree(clean)
     assert sorted(p.name for p in (out / "site/pagefind").iterdir()) == ["councillors", "panel"]
 
 
@@ -162,5 +156,5 @@ def test_bundles_made_side_by_side_are_the_bundles_made_one_by_one(root: Path, t
     monkeypatch.undo()
     assert len(commands) == 3 and all(c[0] != sys.executable and os.access(c[0], os.X_OK) for c in commands)
     build_project(root, tmp_path / "one", jobs=1, clean=True, cache=tmp_path / "one-cache")
-    two, one = _tree(tmp_path / "two" / "site" / "pagefind"), _tree(tmp_path / "one" / "site" / "pagefind")
+    two, one = tree(tmp_path / "two" / "site" / "pagefind"), tree(tmp_path / "one" / "site" / "pagefind")
     assert two == one and len(one) > 10

@@ -12,7 +12,6 @@ counting calls of the functions that make their pages.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import shutil
 import textwrap
@@ -20,6 +19,7 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
+from helpers_content import tree
 
 from meetingpack.commands.build import BuildResult, build_project
 from meetingpack.engine import sitewide
@@ -125,11 +125,6 @@ FILES = {
 }
 
 
-def _tree(path: Path) -> dict[str, str]:
-    return {str(p.relative_to(path)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(path.rglob("*")) if p.is_file()}
-
-
 class Site:
     """The content folder, its output built incrementally, and a clean build to compare with."""
 
@@ -173,7 +168,7 @@ class Site:
         self.rounds += 1
         clean = self.tmp / f"clean-{self.rounds}"
         build_project(self.root, clean, jobs=1, clean=True, cache=self.tmp / f"clean-cache-{self.rounds}")
-        assert _tree(self.out) == _tree(clean)
+        assert tree(self.out) == tree(clean)
         shutil.rmtree(clean)
         return result, made
 
